@@ -1,0 +1,82 @@
+"""Application factory: configuration, extensions, blueprints, error handlers and CLI, wired by
+named steps. It never creates tables or migrates; `flask db upgrade` (the release process) does."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.blueprints import BLUEPRINTS
+from app.cli import register_cli
+from app.config import Config
+from app.core.database import register_database
+from app.core.error_handlers import register_error_handlers
+from app.core.jsonprovider import ExamhallJSONProvider
+from app.core.security import register_security
+from app.core.transaction import register_transaction
+from app.extensions import csrf, db, htmx, jwt, limiter, login_manager, migrate, oauth, socketio
+from app.models import User
+from app.web.context import register_template_context
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(__name__, instance_path=str(config.INSTANCE_PATH))
+    app.config.from_object(config)
+    register_logging(app)
+    register_proxy(app)
+    register_extensions(app)
+    register_database(app)
+    register_security(app)
+    register_transaction(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_context(app)
+    register_cli(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind nginx, trust one hop of X-Forwarded-* so lockout sees the client's IP."""
+    hops = int(app.config.get("PROXY_COUNT", 0) or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def register_extensions(app: Flask) -> None:
+    app.json = ExamhallJSONProvider(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "web_auth.login_page"
+    login_manager.session_protection = "basic"
+    jwt.init_app(app)
+    limiter.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    oauth.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("REDIS_URL"),
+        async_mode="threading",
+    )
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,36 @@
+"""argon2id hashing. Cost comes from config so the test suite can use a cheap setting."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+
+def _hasher() -> PasswordHasher:
+    cache = current_app.extensions.setdefault("examhall_argon2", {})
+    if "hasher" not in cache:
+        cfg = current_app.config
+        cache["hasher"] = PasswordHasher(
+            time_cost=cfg.get("ARGON2_TIME_COST", 3),
+            memory_cost=cfg.get("ARGON2_MEMORY_KIB", 65536),
+            parallelism=cfg.get("ARGON2_PARALLELISM", 4),
+        )
+    return cache["hasher"]
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher().check_needs_rehash(password_hash)

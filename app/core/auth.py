@@ -1,0 +1,75 @@
+"""Who is asking: the session cookie (web pages) or a Bearer JWT (every JSON route accepts both).
+
+Decorators here only establish identity and coarse role; object-level checks live in services.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import g
+from flask_jwt_extended import decode_token
+from flask_login import current_user
+from jwt import PyJWTError
+
+from app.core.errors import Forbidden, Unauthorized
+from app.core.surfaces import bearer_token
+from app.extensions import db
+from app.models import User
+
+TOKEN_INVALID = "token_expired_or_invalid"
+
+
+def _user_from_bearer(token: str) -> User:
+    try:
+        claims = decode_token(token)
+    except PyJWTError:
+        raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID) from None
+    if claims.get("type") != "access":
+        raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID)
+    user = db.session.get(User, int(claims.get("uid", 0) or 0))
+    if user is None:
+        raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID)
+    g.jwt_claims = claims
+    return user
+
+
+def current_actor() -> User | None:
+    """The signed-in user for this request, or None. A Bearer header that is present but bad is
+    an error, never a silent fall-back to the cookie."""
+    if "actor" in g:
+        return g.actor
+    token = bearer_token()
+    if token:
+        actor: User | None = _user_from_bearer(token)
+        g.via_bearer = True
+    else:
+        actor = current_user._get_current_object() if current_user.is_authenticated else None
+    g.actor = actor
+    return actor
+
+
+def require_actor(*roles: str) -> User:
+    actor = current_actor()
+    if actor is None:
+        raise Unauthorized()
+    if roles and not actor.has_role(*roles):
+        raise Forbidden()
+    return actor
+
+
+def auth_required(*roles: str) -> Callable:
+    """The view gets `actor=`; with roles, holding any one of them is enough."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs["actor"] = require_actor(*roles)
+            return view(*args, **kwargs)
+
+        wrapper.__auth_roles__ = roles  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

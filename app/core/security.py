@@ -1,0 +1,53 @@
+"""CSRF for cookie-authenticated state changes, and the security headers every response gets."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request, session
+
+from app.core.surfaces import Surface, bearer_token, current_surface
+from app.extensions import csrf
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        # KaTeX and htmx set style attributes; no inline script is ever allowed.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: https:",
+        "font-src 'self' data:",
+        "connect-src 'self' ws: wss:",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+def needs_csrf() -> bool:
+    """A Bearer request cannot be forged by another site, and neither can a request that carries
+    no session: it has no authority to borrow. Web forms always carry the token (login CSRF too);
+    any other state change made with the session cookie must bring it in a field or header."""
+    if request.method in SAFE_METHODS or bearer_token():
+        return False
+    return "_user_id" in session or current_surface() == Surface.WEB
+
+
+def register_security(app: Flask) -> None:
+    @app.before_request
+    def csrf_guard() -> None:
+        if needs_csrf():
+            csrf.protect()
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if app.config.get("PREFERRED_URL_SCHEME") == "https":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

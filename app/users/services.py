@@ -1,0 +1,206 @@
+"""Accounts: creation, lookup, profile, roles and deletion."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, func, or_, select, update
+
+from app.auth.passwords import hash_password
+from app.core import roles as R
+from app.core.errors import Forbidden, Invalid, NotFound
+from app.core.signals import account_deleting
+from app.extensions import db
+from app.models import AccessRequest, Exam, RefreshToken, User, UserRole, exam_co_owners
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,80}$")
+MIN_PASSWORD = 8
+
+
+def normalize_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise Invalid(
+            f"Invalid email address: {exc}",
+            code="invalid_email",
+            fields=[{"loc": ["body", "email"], "msg": "value is not a valid email address",
+                     "type": "value_error.email"}],
+        ) from None
+
+
+def check_username(username: str) -> str:
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise Invalid(
+            "Username must be 3-80 characters: letters, digits, '.', '_' or '-'",
+            code="invalid_username",
+            fields=[{"loc": ["body", "username"], "msg": "invalid username", "type": "value_error"}],
+        )
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(
+            f"Password must be at least {MIN_PASSWORD} characters",
+            code="weak_password",
+            fields=[{"loc": ["body", "password"], "msg": "password too short", "type": "value_error"}],
+        )
+    return password
+
+
+def by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def by_login(identifier: str) -> User | None:
+    """Username or e-mail, as SmartAIExam's login accepts either."""
+    ident = (identifier or "").strip()
+    if not ident:
+        return None
+    return by_email(ident) if "@" in ident else by_username(ident)
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return user
+
+
+def get_by_username(username: str) -> User:
+    user = by_username(username)
+    if user is None:
+        raise NotFound("User not found")
+    return user
+
+
+def unique_username(base: str) -> str:
+    """A free username derived from an e-mail local part or a display name."""
+    stem = re.sub(r"[^A-Za-z0-9_.\-]", "", base)[:70] or "user"
+    if len(stem) < 3:
+        stem = (stem + "user")[:70]
+    candidate, n = stem, 1
+    while by_username(candidate) is not None:
+        n += 1
+        candidate = f"{stem}{n}"
+    return candidate
+
+
+def create_user(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    roles: Iterable[str],
+    full_name: str = "",
+    **profile: Any,
+) -> User:
+    username = check_username(username)
+    email = normalize_email(email)
+    if by_username(username) is not None:
+        raise Invalid("Username already exists", code="username_taken")
+    if by_email(email) is not None:
+        raise Invalid("Email already exists", code="email_taken")
+    role_set = set(roles) or {R.STUDENT}
+    unknown = role_set - set(R.INTERNAL_ROLES)
+    if unknown:
+        raise Invalid(f"Unknown role: {', '.join(sorted(unknown))}", code="invalid_role")
+    user = User(
+        username=username,
+        email=email,
+        full_name=(full_name or "").strip(),
+        password_hash=hash_password(check_password(password)) if password is not None else None,
+        preferences={},
+        **profile,
+    )
+    user.role_rows = [UserRole(role=r) for r in R.ordered(role_set)]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_roles(actor: User, user: User, roles: Iterable[str]) -> User:
+    """Only an admin changes roles, and no admin can remove the last admin."""
+    if not actor.has_role(R.ADMIN):
+        raise Forbidden("Only an admin can change roles")
+    new = set(roles)
+    if not new or new - set(R.INTERNAL_ROLES):
+        raise Invalid("Invalid role", code="invalid_role")
+    if R.ADMIN in user.roles and R.ADMIN not in new and count_admins() <= 1:
+        raise Invalid("Cannot remove the last admin", code="last_admin")
+    assign_roles(user, new)
+    return user
+
+
+def assign_roles(user: User, roles: Iterable[str]) -> None:
+    wanted = set(roles)
+    user.role_rows = [r for r in user.role_rows if r.role in wanted] + [
+        UserRole(role=r) for r in R.ordered(wanted - user.roles)
+    ]
+    db.session.flush()
+
+
+def count_admins() -> int:
+    return db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == R.ADMIN)) or 0
+
+
+def update_profile(user: User, **changes: Any) -> User:
+    """Full name, e-mail, bio, avatar URL and preferences; e-mail stays unique."""
+    if "email" in changes and changes["email"] is not None:
+        email = normalize_email(changes.pop("email"))
+        other = by_email(email)
+        if other is not None and other.id != user.id:
+            raise Invalid("Email already in use", code="email_taken")
+        user.email = email
+    for key in ("full_name", "bio", "avatar_url"):
+        if changes.get(key) is not None:
+            setattr(user, key, changes[key].strip())
+    if changes.get("preferences") is not None:
+        user.preferences = {**(user.preferences or {}), **changes["preferences"]}
+    db.session.flush()
+    return user
+
+
+def delete_account(user: User) -> None:
+    """Remove the user and their data children-first, so it works with or without ON DELETE
+    CASCADE support (SQLite without the pragma, for one)."""
+    if R.ADMIN in user.roles and count_admins() <= 1:
+        raise Invalid("The last admin cannot delete their account", code="last_admin")
+    account_deleting.send(user)
+    db.session.execute(delete(RefreshToken).where(RefreshToken.user_id == user.id))
+    db.session.execute(
+        AccessRequest.__table__.update()
+        .where(AccessRequest.decided_by_id == user.id)
+        .values(decided_by_id=None)
+    )
+    db.session.execute(delete(AccessRequest).where(AccessRequest.user_id == user.id))
+    db.session.execute(delete(exam_co_owners).where(exam_co_owners.c.user_id == user.id))
+    db.session.execute(update(Exam).where(Exam.owner_id == user.id).values(owner_id=None))
+    db.session.delete(user)  # role rows go with it (ORM cascade)
+    db.session.flush()
+
+
+def search(q: str = "", role: str | None = None):
+    """A select of users matching a text query, for the paginated admin lists."""
+    stmt = select(User).order_by(User.id)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(User.username).like(like),
+                func.lower(User.email).like(like),
+                func.lower(User.full_name).like(like),
+            )
+        )
+    if role:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    return stmt

@@ -1,0 +1,35 @@
+"""The navigation each role sees, in one place so pages and tests agree on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core import roles as R
+from app.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: frozenset[str]  # any of these shows the item; empty = every signed-in user
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("Dashboard", "web.dashboard", frozenset()),
+    NavItem("Users", "admin_pages.users_page", frozenset({R.ADMIN})),
+    NavItem("Access requests", "admin_pages.requests_page", frozenset({R.ADMIN})),
+    NavItem("API docs", "system.swagger_ui", frozenset(R.STAFF_ROLES)),
+    NavItem("Account", "web_account.account_page", frozenset()),
+)
+
+
+def nav_for(user: User | None, endpoints: set[str]) -> list[NavItem]:
+    """Items the user may see whose page exists in this build."""
+    if user is None:
+        return []
+    return [
+        item
+        for item in NAV
+        if item.endpoint in endpoints and (not item.roles or user.has_role(*item.roles))
+    ]
