@@ -59,8 +59,8 @@ def _secret_key(instance: Path) -> str:
 class Config:
     """Read once per `create_app`; tests subclass it to override."""
 
-    def __init__(self) -> None:
-        self.INSTANCE_PATH = Path(os.environ.get("EXAMHALL_INSTANCE", DEFAULT_INSTANCE))
+    def __init__(self, instance: Path | None = None) -> None:
+        self.INSTANCE_PATH = instance or Path(os.environ.get("EXAMHALL_INSTANCE", DEFAULT_INSTANCE))
         self.ENV_NAME = "production" if is_production() else "development"
         self.SECRET_KEY = _secret_key(self.INSTANCE_PATH)
         self.APP_VERSION = os.environ.get("EXAMHALL_VERSION", "0.1.0")
@@ -142,11 +142,9 @@ class TestConfig(Config):
     """A throwaway instance folder and in-process everything unless the test asks otherwise."""
 
     def __init__(self, instance: Path, database_url: str | None = None, redis_url: str | None = None):
-        os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
-        os.environ["EXAMHALL_INSTANCE"] = str(instance)
-        super().__init__()
+        super().__init__(instance)
         self.TESTING = True
-        self.INSTANCE_PATH = instance
+        self.ENV_NAME = "test"
         self.MAIL_DIR = instance / "mail"
         self.SQLALCHEMY_DATABASE_URI = _database_url(
             database_url or f"sqlite:///{instance / 'test.db'}"
