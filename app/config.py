@@ -141,6 +141,8 @@ def _database_url(url: str) -> str:
 class TestConfig(Config):
     """A throwaway instance folder and in-process everything unless the test asks otherwise."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     def __init__(self, instance: Path, database_url: str | None = None, redis_url: str | None = None):
         super().__init__(instance)
         self.TESTING = True
