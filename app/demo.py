@@ -39,7 +39,7 @@ def seed() -> list[DemoAccount]:
     users = {
         a.username: create_user(
             username=a.username,
-            email=f"{a.username}@demo.examhall.local",
+            email=f"{a.username}@example.com",  # .local is refused as a special-use domain
             password=a.password,
             roles=a.roles,
             full_name=a.full_name,
@@ -64,22 +64,37 @@ def seed() -> list[DemoAccount]:
     section = Section(name="Kinematics", position=1, exam=exam)
     exam.questions = [
         Question(
-            section=section, position=1, question_type="MCQ",
+            section=section,
+            position=1,
+            question_type="MCQ",
             text=r"A body starts from rest with acceleration $a = 2\,\mathrm{m/s^2}$. Its speed after 5 s is:",
-            options=["5 m/s", "10 m/s", "20 m/s", "25 m/s"], correct_answer="B",
-            explanation=r"$v = u + at = 0 + 2 \times 5 = 10$ m/s.", topic="Kinematics", difficulty=1,
+            options=["5 m/s", "10 m/s", "20 m/s", "25 m/s"],
+            correct_answer="B",
+            explanation=r"$v = u + at = 0 + 2 \times 5 = 10$ m/s.",
+            topic="Kinematics",
+            difficulty=1,
         ),
         Question(
-            section=section, position=2, question_type="MSQ",
+            section=section,
+            position=2,
+            question_type="MSQ",
             text="Which of these are vector quantities?",
-            options=["Velocity", "Speed", "Force", "Mass"], correct_answer="A,C",
-            explanation="Velocity and force have direction.", topic="Vectors", difficulty=2,
+            options=["Velocity", "Speed", "Force", "Mass"],
+            correct_answer="A,C",
+            explanation="Velocity and force have direction.",
+            topic="Vectors",
+            difficulty=2,
         ),
         Question(
-            section=section, position=3, question_type="NUMERIC",
+            section=section,
+            position=3,
+            question_type="NUMERIC",
             text=r"A ball is dropped from $20$ m. Taking $g = 10\,\mathrm{m/s^2}$, how many seconds until it lands?",
-            correct_answer="2", tolerance=Decimal("0.01"),
-            explanation=r"$h = \tfrac12 g t^2 \Rightarrow t = \sqrt{2h/g} = 2$ s.", topic="Free fall", difficulty=2,
+            correct_answer="2",
+            tolerance=Decimal("0.01"),
+            explanation=r"$h = \tfrac12 g t^2 \Rightarrow t = \sqrt{2h/g} = 2$ s.",
+            topic="Free fall",
+            difficulty=2,
         ),
     ]
     db.session.add(exam)

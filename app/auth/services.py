@@ -9,7 +9,7 @@ from app.auth.jobs import send_password_reset_email
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.reset_tokens import user_for_reset_token
 from app.core import roles as R
-from app.core.errors import Invalid, Unauthorized
+from app.core.errors import Unauthorized
 from app.core.jobs import enqueue
 from app.extensions import db
 from app.models import AccessRequest, User, utcnow

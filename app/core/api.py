@@ -66,16 +66,33 @@ def raw_input(source: Source) -> Any:
     return data
 
 
-def parse(model: type[M], source: Source = "json", message: str | None = None) -> M:
-    data = raw_input(source)
-    if source == "json" and not isinstance(data, dict):
-        fields = [{"loc": ["body"], "msg": "Input should be an object", "type": "dict_type"}]
-        raise Invalid(message or "Request body must be a JSON object", fields=fields)
+def validate(model: type[M], data: Any, source: Source = "json", message: str | None = None) -> M:
+    """Validate data already in hand (a form reshaped by the view, say) like a request body."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         fields = _fields(exc, source)
         raise Invalid(message or human(fields), fields=fields) from None
+
+
+def parse(model: type[M], source: Source = "json", message: str | None = None) -> M:
+    data = raw_input(source)
+    if source == "json" and not isinstance(data, dict):
+        fields = [{"loc": ["body"], "msg": "Input should be an object", "type": "dict_type"}]
+        raise Invalid(message or "Request body must be a JSON object", fields=fields)
+    return validate(model, data, source, message)
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def is_form() -> bool:
+    return request.mimetype in FORM_TYPES
+
+
+def parse_body(model: type[M], message: str | None = None) -> M:
+    """For routes that pages post forms to and API clients post JSON to."""
+    return parse(model, "form" if is_form() else "json", message)
 
 
 def endpoint(

@@ -44,7 +44,7 @@ def job(func: Callable) -> Callable:
 
 def _app_for_worker() -> Flask:
     """RQ workers import job functions without an app; build one per worker process."""
-    global _worker_app
+    global _worker_app  # noqa: PLW0603 - one app per worker process, built on first use
     if _worker_app is None:
         from app import create_app  # noqa: PLC0415 - only a worker process needs the factory
 
@@ -84,7 +84,9 @@ def queue(app: Flask):
     from redis import Redis  # noqa: PLC0415 - Redis is optional in the embedded default
     from rq import Queue  # noqa: PLC0415
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    # RQ_QUEUE is for tests that need a queue of their own; workers listen on QUEUE_NAME.
+    name = app.config.get("RQ_QUEUE") or QUEUE_NAME
+    return Queue(name, connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 def run_pending(app: Flask) -> None:

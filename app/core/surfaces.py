@@ -65,6 +65,11 @@ def surface_blueprint(name: str, import_name: str, surface: Surface, **kwargs) -
     return Blueprint(name, import_name, **kwargs)
 
 
+def blueprint_surface(name: str | None) -> Surface | None:
+    """The surface a blueprint was declared for, or None for plain blueprints."""
+    return _BLUEPRINT_SURFACE.get(name or "")
+
+
 def by_path(path: str) -> Surface:
     if path in _EXACT:
         return _EXACT[path]
@@ -86,9 +91,7 @@ def current_surface() -> Surface:
     chosen = g.get("surface")
     if chosen:
         return chosen
-    if request.blueprint and request.blueprint in _BLUEPRINT_SURFACE:
-        return _BLUEPRINT_SURFACE[request.blueprint]
-    return by_path(request.path)
+    return blueprint_surface(request.blueprint) or by_path(request.path)
 
 
 def bearer_token() -> str | None:
@@ -110,7 +113,9 @@ def wants_json() -> bool:
     if surface in JSON_ONLY:
         return True
     path = request.path
-    if surface == Surface.SMARTAIEXAM and path.startswith(("/api/", "/admin/api/", "/_ping", "/preload-exam/")):
+    if surface == Surface.SMARTAIEXAM and path.startswith(
+        ("/api/", "/admin/api/", "/_ping", "/preload-exam/")
+    ):
         return True
     if bearer_token() or request.is_json:
         return True

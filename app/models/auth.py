@@ -57,4 +57,6 @@ class AccessRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    # selectin, not joined: deciding a request locks its row (FOR UPDATE), which PostgreSQL
+    # refuses across an outer join.
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="selectin")

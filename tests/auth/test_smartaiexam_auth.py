@@ -23,15 +23,29 @@ def test_login_returns_documented_shape(client, make_user):
     body = res.get_json()
     assert body["status"] == "success"
     data = body["data"]
-    assert set(data) == {"access_token", "refresh_token", "token_type", "expires_in", "available_portals", "user"}
+    assert set(data) == {
+        "access_token",
+        "refresh_token",
+        "token_type",
+        "expires_in",
+        "available_portals",
+        "user",
+    }
     assert data["token_type"] == "Bearer" and data["expires_in"] == 3600
     assert data["available_portals"] == ["user"]
-    assert data["user"] == {"id": data["user"]["id"], "username": "john.doe", "full_name": "John Doe", "role": "user"}
+    assert data["user"] == {
+        "id": data["user"]["id"],
+        "username": "john.doe",
+        "full_name": "John Doe",
+        "role": "user",
+    }
 
 
 def test_login_accepts_email_and_reports_dual_role(client, make_user):
     make_user("dual", roles=("student", "teacher"), email="dual@example.com")
-    res = client.post("/api/auth/login", json={"username": "dual@example.com", "password": PASSWORD})
+    res = client.post(
+        "/api/auth/login", json={"username": "dual@example.com", "password": PASSWORD}
+    )
     data = res.get_json()["data"]
     assert data["available_portals"] == ["user", "admin"]
     assert data["user"]["role"] == "user,admin"
@@ -41,7 +55,10 @@ def test_login_missing_fields_is_400_with_documented_message(client):
     for body in ({}, {"username": "x"}, {"password": "y"}, {"username": 5, "password": "y"}):
         res = client.post("/api/auth/login", json=body)
         assert res.status_code == 400
-        assert res.get_json() == {"status": "error", "message": "username/email and password required"}
+        assert res.get_json() == {
+            "status": "error",
+            "message": "username/email and password required",
+        }
 
 
 def test_login_not_json_is_400(client):
@@ -54,16 +71,28 @@ def test_wrong_password_counts_down_then_locks(app, client, make_user):
     make_user("john.doe", password="MyPass@2025")
     first = login(client, password="wrong")
     assert first.status_code == 401
-    assert first.get_json() == {"status": "error", "message": "Invalid credentials. 2 attempts remaining."}
-    assert login(client, password="wrong").get_json()["message"] == "Invalid credentials. 1 attempt remaining."
+    assert first.get_json() == {
+        "status": "error",
+        "message": "Invalid credentials. 2 attempts remaining.",
+    }
+    assert (
+        login(client, password="wrong").get_json()["message"]
+        == "Invalid credentials. 1 attempt remaining."
+    )
     third = login(client, password="wrong")
     assert third.status_code == 429
     assert third.get_json()["status"] == "error"
     assert "Retry-After" in third.headers
     # Locked even with the right password, for every login endpoint of every surface.
     assert login(client).status_code == 429
-    assert client.post("/login", json={"username": "john.doe", "password": "MyPass@2025"}).status_code == 429
-    assert client.post("/token", data={"username": "john.doe", "password": "MyPass@2025"}).status_code == 429
+    assert (
+        client.post("/login", json={"username": "john.doe", "password": "MyPass@2025"}).status_code
+        == 429
+    )
+    assert (
+        client.post("/token", data={"username": "john.doe", "password": "MyPass@2025"}).status_code
+        == 429
+    )
 
 
 def test_lockout_expires_after_fifteen_minutes(app, client, make_user):
@@ -71,7 +100,9 @@ def test_lockout_expires_after_fifteen_minutes(app, client, make_user):
     for _ in range(3):
         login(client, password="wrong")
     with app.app_context():
-        db.session.execute(update(LoginFailure).values(locked_until=utcnow() - timedelta(seconds=1)))
+        db.session.execute(
+            update(LoginFailure).values(locked_until=utcnow() - timedelta(seconds=1))
+        )
         db.session.commit()
     assert login(client).status_code == 200
     with app.app_context():  # success clears the counter
@@ -107,7 +138,15 @@ def test_me_with_bearer(client, make_user):
     data = res.get_json()["data"]
     assert data["username"] == "john.doe" and data["email"] == "john@example.com"
     assert data["role"] == "user" and data["available_portals"] == ["user"]
-    assert set(data) == {"id", "username", "email", "full_name", "role", "available_portals", "created_at"}
+    assert set(data) == {
+        "id",
+        "username",
+        "email",
+        "full_name",
+        "role",
+        "available_portals",
+        "created_at",
+    }
     assert "T" in data["created_at"] and not data["created_at"].endswith("Z")
 
 
@@ -121,7 +160,9 @@ def test_expired_or_garbage_token_is_token_expired_or_invalid(app, client, make_
     user = make_user("john.doe")
     with app.app_context():
         expired = create_access_token(
-            identity=str(user.id), additional_claims={"uid": user.id}, expires_delta=timedelta(seconds=-5)
+            identity=str(user.id),
+            additional_claims={"uid": user.id},
+            expires_delta=timedelta(seconds=-5),
         )
     for token in (expired, "garbage.token.here"):
         res = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
@@ -140,7 +181,10 @@ def test_refresh_then_logout_revokes(client, make_user):
     assert me.status_code == 200
 
     out = client.post("/api/auth/logout", json={"refresh_token": refresh_token})
-    assert out.status_code == 200 and out.get_json() == {"status": "success", "message": "Logged out"}
+    assert out.status_code == 200 and out.get_json() == {
+        "status": "success",
+        "message": "Logged out",
+    }
     again = client.post("/api/auth/refresh", json={"refresh_token": refresh_token})
     assert again.status_code == 401
     assert again.get_json() == {"status": "error", "message": "refresh_token_revoked"}
@@ -149,7 +193,9 @@ def test_refresh_then_logout_revokes(client, make_user):
 def test_refresh_invalid_and_expired(app, client, make_user):
     make_user("john.doe", password="MyPass@2025")
     refresh_token = login(client).get_json()["data"]["refresh_token"]
-    bad = client.post("/api/auth/refresh", json={"refresh_token": "dGhpcyBpcyBhIHJlZnJlc2ggdG9rZW4..."})
+    bad = client.post(
+        "/api/auth/refresh", json={"refresh_token": "dGhpcyBpcyBhIHJlZnJlc2ggdG9rZW4..."}
+    )
     assert bad.status_code == 401 and bad.get_json()["message"] == "refresh_token_invalid"
     missing = client.post("/api/auth/refresh", json={})
     assert missing.status_code == 400 and missing.get_json()["message"] == "refresh_token_invalid"

@@ -62,7 +62,11 @@ def test_validation_envelopes(client):
     backend = client.post("/register", json={})
     assert backend.status_code == 422
     detail = backend.get_json()["detail"]
-    assert {"loc": ["body", "username"], "msg": "field required", "type": "value_error.missing"} in detail
+    assert {
+        "loc": ["body", "username"],
+        "msg": "field required",
+        "type": "value_error.missing",
+    } in detail
     proctorx = client.post("/signup", json={"username": "x"})
     assert proctorx.status_code == 400
     assert proctorx.get_json()["ok"] is False and "password" in proctorx.get_json()["error"]
@@ -73,7 +77,9 @@ def crashing_app(tmp_path) -> Flask:
     """A fresh app with one failing route per surface, to see the 500 envelopes."""
     app = create_app(TestConfig(tmp_path))
     for surface in Surface:
-        bp = surface_blueprint(f"crash_{surface.value}", __name__, surface, url_prefix=f"/crash/{surface.value}")
+        bp = surface_blueprint(
+            f"crash_{surface.value}", __name__, surface, url_prefix=f"/crash/{surface.value}"
+        )
 
         @bp.route("/boom")
         def boom():
@@ -95,7 +101,9 @@ def crashing_app(tmp_path) -> Flask:
     ],
 )
 def test_500_in_the_surface_envelope(crashing_app, surface, body):
-    res = crashing_app.test_client().get(f"/crash/{surface}/boom", headers={"Accept": "application/json"})
+    res = crashing_app.test_client().get(
+        f"/crash/{surface}/boom", headers={"Accept": "application/json"}
+    )
     assert res.status_code == 500
     assert res.get_json() == body
     assert "kaboom" not in res.get_data(as_text=True)  # no internals leak

@@ -16,8 +16,22 @@ from app.core import roles as R
         ({"manager"}, "admin", "manager", "assessment_manager", "PROFESSOR", "institute"),
         ({"proctor"}, "admin", None, "proctor", "PROFESSOR", "institute"),
         ({"admin"}, "admin", "admin", "admin", "ADMIN", "institute"),
-        ({"student", "teacher"}, "user,admin", "reviewer", "assessment_manager", "PROFESSOR", "institute"),
-        ({"proctor", "teacher"}, "admin", "reviewer", "assessment_manager", "PROFESSOR", "institute"),
+        (
+            {"student", "teacher"},
+            "user,admin",
+            "reviewer",
+            "assessment_manager",
+            "PROFESSOR",
+            "institute",
+        ),
+        (
+            {"proctor", "teacher"},
+            "admin",
+            "reviewer",
+            "assessment_manager",
+            "PROFESSOR",
+            "institute",
+        ),
     ],
 )
 def test_surface_role(held, sae, adaptive, pn, backend, proctorx):

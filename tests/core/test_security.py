@@ -8,7 +8,10 @@ from tests.conftest import PASSWORD, csrf_token
 def test_security_headers(client):
     res = client.get("/login")
     csp = res.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert "frame-ancestors 'none'" in csp
     assert res.headers["X-Content-Type-Options"] == "nosniff"
     assert res.headers["X-Frame-Options"] == "DENY"
@@ -42,11 +45,15 @@ def test_web_form_without_csrf_token_is_rejected(client, make_user):
     assert res.status_code == 302
 
 
-def test_cookie_json_request_needs_the_header_but_bearer_does_not(client, make_user, web_login, bearer):
+def test_cookie_json_request_needs_the_header_but_bearer_does_not(
+    client, make_user, web_login, bearer
+):
     user = make_user("bob")
     token = web_login(client, user)
     assert client.post("/api/delete-account", json={"confirm": "nope"}).status_code == 400
-    assert "CSRF" in client.post("/api/delete-account", json={"confirm": "nope"}).get_json()["message"]
+    assert (
+        "CSRF" in client.post("/api/delete-account", json={"confirm": "nope"}).get_json()["message"]
+    )
     with_header = client.post(
         "/api/delete-account", json={"confirm": "nope"}, headers={"X-CSRFToken": token}
     )

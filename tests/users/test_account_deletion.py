@@ -14,14 +14,25 @@ from tests.conftest import PASSWORD
 def test_delete_account_removes_everything_of_the_user(app, client, make_user):
     teacher = make_user("teach", roles=("teacher",))
     other = make_user("other", roles=("teacher",))
-    client.post("/api/auth/login", json={"username": "teach", "password": PASSWORD})  # a refresh token
+    client.post(
+        "/api/auth/login", json={"username": "teach", "password": PASSWORD}
+    )  # a refresh token
     with app.app_context():
         me = db.session.get(User, teacher.id)
         cat = Category(name="Maths")
-        exam = Exam(name="Algebra", category=cat, owner=me, co_owners=[db.session.get(User, other.id)])
-        shared = Exam(name="Geometry", category=cat, owner=db.session.get(User, other.id), co_owners=[me])
-        db.session.add_all([exam, shared, AccessRequest(user_id=me.id, current_access="admin",
-                                                         requested_access="user,admin")])
+        exam = Exam(
+            name="Algebra", category=cat, owner=me, co_owners=[db.session.get(User, other.id)]
+        )
+        shared = Exam(
+            name="Geometry", category=cat, owner=db.session.get(User, other.id), co_owners=[me]
+        )
+        db.session.add_all(
+            [
+                exam,
+                shared,
+                AccessRequest(user_id=me.id, current_access="admin", requested_access="user,admin"),
+            ]
+        )
         db.session.commit()
         seen = []
         receiver = seen.append
@@ -33,12 +44,25 @@ def test_delete_account_removes_everything_of_the_user(app, client, make_user):
             account_deleting.disconnect(receiver)
         assert [u.id for u in seen] == [teacher.id]  # the hook for chat/discussion ran first
         assert db.session.get(User, teacher.id) is None
-        for model, column in ((RefreshToken, RefreshToken.user_id), (AccessRequest, AccessRequest.user_id),
-                              (UserRole, UserRole.user_id)):
-            assert db.session.scalar(select(func.count()).select_from(model).where(column == teacher.id)) == 0
-        assert db.session.scalar(
-            select(func.count()).select_from(exam_co_owners).where(exam_co_owners.c.user_id == teacher.id)
-        ) == 0
+        for model, column in (
+            (RefreshToken, RefreshToken.user_id),
+            (AccessRequest, AccessRequest.user_id),
+            (UserRole, UserRole.user_id),
+        ):
+            assert (
+                db.session.scalar(
+                    select(func.count()).select_from(model).where(column == teacher.id)
+                )
+                == 0
+            )
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(exam_co_owners)
+                .where(exam_co_owners.c.user_id == teacher.id)
+            )
+            == 0
+        )
         # Exams stay for the institute; the other teacher keeps theirs.
         algebra = db.session.scalar(select(Exam).where(Exam.name == "Algebra"))
         assert algebra is not None and algebra.owner_id is None
