@@ -1,10 +1,15 @@
 """Every blueprint, in one list, so the wiring of the whole app reads in one place."""
 
 from app.auth.views import backend as backend_auth_views
+from app.auth.views import google as google_views
+from app.auth.views import pn as pn_auth_views
 from app.auth.views import proctorx as proctorx_views
 from app.auth.views import shared_paths
 from app.auth.views import smartaiexam as sae_auth_views
 from app.auth.views import web as web_auth_views
+from app.users.views import backend as backend_users_views
+from app.users.views import pn as pn_users_views
+from app.users.views import smartaiexam_admin as sae_admin_views
 from app.web import views as web_views
 
 BLUEPRINTS = (
@@ -15,4 +20,12 @@ BLUEPRINTS = (
     sae_auth_views.account_bp,
     proctorx_views.bp,
     backend_auth_views.bp,
+    backend_users_views.bp,
+    pn_auth_views.bp,
+    pn_users_views.bp,
+    google_views.bp,
+    google_views.web_bp,
+    sae_admin_views.public_bp,
+    sae_admin_views.admin_bp,
+    sae_admin_views.pages_bp,
 )

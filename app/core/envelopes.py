@@ -19,6 +19,8 @@ MESSAGES: dict[Surface, dict[str, str]] = {
     },
     Surface.BACKEND: {
         "invalid_credentials": "Incorrect username or password",
+        "username_taken": "Username or email already registered",
+        "email_taken": "Username or email already registered",
     },
     Surface.PN: {
         "invalid_credentials": "Invalid email or password",
@@ -39,7 +41,11 @@ def backend_detail(fields: list[dict]) -> list[dict[str, Any]]:
         if kind == "missing":
             kind, msg = "value_error.missing", "field required"
         elif "." not in kind:
-            kind = f"value_error.{kind}" if not kind.startswith(("type_error", "value_error")) else kind
+            kind = (
+                f"value_error.{kind}"
+                if not kind.startswith(("type_error", "value_error"))
+                else kind
+            )
         items.append({"loc": list(f.get("loc", [])), "msg": msg, "type": kind})
     return items
 
@@ -76,10 +82,14 @@ def error_body(surface: Surface, err: AppError) -> tuple[dict[str, Any] | list, 
         else:
             body = {"detail": message}
     else:  # PROCTORX, and JSON asked of a page route
-        body = {"ok": False, "error": message} if surface == Surface.PROCTORX else {
-            "success": False,
-            "message": message,
-        }
+        body = (
+            {"ok": False, "error": message}
+            if surface == Surface.PROCTORX
+            else {
+                "success": False,
+                "message": message,
+            }
+        )
     body.update(err.extra)
     return body, status
 

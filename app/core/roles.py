@@ -14,7 +14,13 @@ STAFF_ROLES = frozenset({TEACHER, MANAGER, PROCTOR, ADMIN})
 # Highest first: decides the single role shown by surfaces with one role field.
 RANK = (ADMIN, MANAGER, TEACHER, PROCTOR, STUDENT)
 
-SMARTAIEXAM, ADAPTIVE, PN, BACKEND, PROCTORX = "smartaiexam", "adaptive", "pn", "backend", "proctorx"
+SMARTAIEXAM, ADAPTIVE, PN, BACKEND, PROCTORX = (
+    "smartaiexam",
+    "adaptive",
+    "pn",
+    "backend",
+    "proctorx",
+)
 
 ROLE_MAP: dict[str, dict[str, str | None]] = {
     #          SmartAIExam  AdaptiveTest  PN Academy             Backend      ProctorX
@@ -88,6 +94,18 @@ def roles_for(surface: str, value: str, current: Iterable[str]) -> set[str] | No
         return None
     keep = {r for r in held if ROLE_MAP[r][surface] == value}
     return keep or {mapping[value]}
+
+
+def shown_as(surface: str, value: str) -> list[tuple[str, set[str]]]:
+    """Who a single-role surface shows as `value`, for list filters: a holder of `role` who holds
+    none of the `outranking` roles, for any (role, outranking) pair returned. Empty when no
+    internal role maps to `value`."""
+    pairs = []
+    for i, role in enumerate(RANK):
+        if ROLE_MAP[role][surface] == value:
+            above = {r for r in RANK[:i] if ROLE_MAP[r][surface] not in (None, value)}
+            pairs.append((role, above))
+    return pairs
 
 
 def is_staff(roles: Iterable[str]) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, false, func, or_, select, update
 
 from app.auth.passwords import hash_password
 from app.core import roles as R
@@ -27,8 +27,13 @@ def normalize_email(email: str) -> str:
         raise Invalid(
             f"Invalid email address: {exc}",
             code="invalid_email",
-            fields=[{"loc": ["body", "email"], "msg": "value is not a valid email address",
-                     "type": "value_error.email"}],
+            fields=[
+                {
+                    "loc": ["body", "email"],
+                    "msg": "value is not a valid email address",
+                    "type": "value_error.email",
+                }
+            ],
         ) from None
 
 
@@ -38,7 +43,9 @@ def check_username(username: str) -> str:
         raise Invalid(
             "Username must be 3-80 characters: letters, digits, '.', '_' or '-'",
             code="invalid_username",
-            fields=[{"loc": ["body", "username"], "msg": "invalid username", "type": "value_error"}],
+            fields=[
+                {"loc": ["body", "username"], "msg": "invalid username", "type": "value_error"}
+            ],
         )
     return username
 
@@ -48,13 +55,17 @@ def check_password(password: str) -> str:
         raise Invalid(
             f"Password must be at least {MIN_PASSWORD} characters",
             code="weak_password",
-            fields=[{"loc": ["body", "password"], "msg": "password too short", "type": "value_error"}],
+            fields=[
+                {"loc": ["body", "password"], "msg": "password too short", "type": "value_error"}
+            ],
         )
     return password
 
 
 def by_username(username: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    return db.session.scalar(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    )
 
 
 def by_email(email: str) -> User | None:
@@ -150,7 +161,12 @@ def assign_roles(user: User, roles: Iterable[str]) -> None:
 
 
 def count_admins() -> int:
-    return db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == R.ADMIN)) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(UserRole).where(UserRole.role == R.ADMIN)
+        )
+        or 0
+    )
 
 
 def update_profile(user: User, **changes: Any) -> User:
@@ -204,3 +220,130 @@ def search(q: str = "", role: str | None = None):
     if role:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return stmt
+
+
+# SmartAIExam role management (000_…, "Admin JSON APIs"): roles in SmartAIExam's vocabulary,
+# "user", "admin" or "user,admin", mapped through the role table.
+
+SAE_ROLE_FILTERS = ("user", "admin", "both")
+SAE_ROLES_HELP = "Roles: user | admin | user,admin"
+MAX_BULK_UPDATES = 500
+
+
+def _holds_any(roles: Iterable[str]):
+    return User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(sorted(roles))))
+
+
+def sae_portal_clause(role_filter: str):
+    """Filter "user" or "admin" means that portal only and "both" means both, as the stats
+    count them."""
+    has_user, has_admin = _holds_any({R.STUDENT}), _holds_any(R.STAFF_ROLES)
+    if role_filter == "user":
+        return has_user & ~has_admin
+    if role_filter == "admin":
+        return has_admin & ~has_user
+    if role_filter == "both":
+        return has_user & has_admin
+    raise Invalid(
+        "Invalid role filter. Use user | admin | both",
+        code="invalid_role_filter",
+        fields=[
+            {"loc": ["query", "role"], "msg": "must be user, admin or both", "type": "value_error"}
+        ],
+    )
+
+
+def sae_search(q: str = "", role_filter: str | None = None):
+    """Users matching `q` and holding exactly the SmartAIExam role `role_filter`."""
+    stmt = search(q)
+    if role_filter:
+        stmt = stmt.where(sae_portal_clause(role_filter))
+    return stmt
+
+
+def sae_role_stats() -> dict[str, int]:
+    def count(*where) -> int:
+        return db.session.scalar(select(func.count()).select_from(User).where(*where)) or 0
+
+    return {
+        "total_users": count(),
+        "user_role": count(sae_portal_clause("user")),
+        "admin_role": count(sae_portal_clause("admin")),
+        "both_roles": count(sae_portal_clause("both")),
+    }
+
+
+def sae_roles(new_role: str, current: Iterable[str], loc: list | None = None) -> set[str]:
+    """Internal roles after setting a SmartAIExam role string; 400 for anything else."""
+    roles = R.roles_for(R.SMARTAIEXAM, new_role, current) if isinstance(new_role, str) else None
+    if roles is None:
+        raise Invalid(
+            f"Invalid role '{new_role}'. {SAE_ROLES_HELP}",
+            code="invalid_role",
+            fields=[
+                {"loc": loc or ["body", "new_role"], "msg": SAE_ROLES_HELP, "type": "value_error"}
+            ],
+        )
+    return roles
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.has_role(R.ADMIN):
+        raise Forbidden("Only an admin can change roles")
+
+
+def update_role(actor: User, user_id: int, new_role: str) -> User:
+    _require_admin(actor)
+    user = get_user(user_id)
+    return set_roles(actor, user, sae_roles(new_role, user.roles))
+
+
+def bulk_update_roles(actor: User, updates: list[tuple[int, str]]) -> list[User]:
+    """All or nothing: every item is checked (user exists, role valid, no duplicates, an admin
+    remains afterwards) before any role changes. Errors name the offending item."""
+    _require_admin(actor)
+    if not updates:
+        raise Invalid("updates must contain at least one item", code="empty_updates")
+    if len(updates) > MAX_BULK_UPDATES:
+        raise Invalid(f"At most {MAX_BULK_UPDATES} updates per request", code="too_many_updates")
+    planned: list[tuple[User, set[str]]] = []
+    seen: set[int] = set()
+    for i, (user_id, new_role) in enumerate(updates):
+        label = f"updates[{i}] (user_id {user_id})"
+        if user_id in seen:
+            raise Invalid(f"{label}: duplicate user_id", code="duplicate_user")
+        seen.add(user_id)
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"{label}: User not found")
+        try:
+            roles = sae_roles(new_role, user.roles, loc=["body", "updates", i, "new_role"])
+        except Invalid as err:
+            raise Invalid(f"{label}: {err.message}", code=err.code, fields=err.fields) from None
+        planned.append((user, roles))
+    demoted = [
+        i for i, (u, roles) in enumerate(planned) if R.ADMIN in u.roles and R.ADMIN not in roles
+    ]
+    promoted = sum(1 for u, roles in planned if R.ADMIN not in u.roles and R.ADMIN in roles)
+    if demoted and count_admins() - len(demoted) + promoted < 1:
+        i = demoted[-1]
+        raise Invalid(
+            f"updates[{i}] (user_id {planned[i][0].id}): Cannot remove the last admin",
+            code="last_admin",
+        )
+    for user, roles in planned:
+        assign_roles(user, roles)
+    return [user for user, _ in planned]
+
+
+def where_shown_as(stmt: Select, surface: str, value: str) -> Select:
+    """Narrow a select of users to those `surface` shows with the single role `value` (the
+    highest-ranked mapping, as roles.surface_role decides)."""
+    clauses = []
+    for role, outranking in R.shown_as(surface, value):
+        holds = User.id.in_(select(UserRole.user_id).where(UserRole.role == role))
+        if outranking:
+            above = select(UserRole.user_id).where(UserRole.role.in_(outranking))
+            holds = and_(holds, User.id.not_in(above))
+        clauses.append(holds)
+    return stmt.where(or_(*clauses) if clauses else false())

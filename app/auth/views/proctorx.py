@@ -25,8 +25,12 @@ class SignupIn(BaseModel):
     username: str = Field(min_length=1, examples=["testuser"])
     password: str = Field(min_length=1, examples=["testpassword"])
     email: str = Field(min_length=1, examples=["testuser@example.com"])
-    type: str = Field("student", examples=["student"], description='"student" or "institute"')
-    name: str = ""
+    type: Literal["student", "institute"] = Field(
+        "student",
+        examples=["student"],
+        description="An institute account needs an admin's approval",
+    )
+    name: str = Field("", max_length=120, description="Display name (optional)")
 
 
 class CredentialsIn(BaseModel):
@@ -46,6 +50,17 @@ class ProfileOut(BaseModel):
     email: str
     bio: str
     profile_url: str
+
+
+class AccessRequestOut(BaseModel):
+    id: int
+    status: str
+
+
+class SignupOut(ProfileOut):
+    access_request: AccessRequestOut | None = Field(
+        None, description="Only for an institute sign-up: the request an admin must approve"
+    )
 
 
 class LoginOut(ProfileOut):
@@ -83,12 +98,21 @@ def profile(user: User) -> dict:
 
 
 @bp.post("/signup")
-@endpoint("Create an account (an institute account needs an admin's approval)",
-          body=SignupIn, responses={201: ProfileOut}, auth=False)
+@endpoint(
+    "Create an account (an institute account needs an admin's approval)",
+    body=SignupIn,
+    responses={201: SignupOut},
+    auth=False,
+    parse_input=False,
+)
 @limiter.limit("20 per hour")
-def signup(body: SignupIn) -> Response:
-    if body.type not in ("student", "institute"):
-        raise Invalid("Invalid user type", code="invalid_type")
+def signup() -> Response:
+    try:
+        body = parse(SignupIn)
+    except Invalid as err:
+        if any(f["loc"][1:2] == ["type"] for f in err.fields):
+            raise Invalid("Invalid user type", code="invalid_type") from None
+        raise
     wanted = {R.TEACHER} if body.type == "institute" else set()
     result = services.sign_up(
         username=body.username,
@@ -104,8 +128,13 @@ def signup(body: SignupIn) -> Response:
     return respond(data, status=201)
 
 
-@endpoint("Sign in: profile plus access and refresh tokens",
-          body=CredentialsIn, responses={200: LoginOut}, auth=False, parse_input=False)
+@endpoint(
+    "Sign in: profile plus access and refresh tokens",
+    body=CredentialsIn,
+    responses={200: LoginOut},
+    auth=False,
+    parse_input=False,
+)
 def login() -> Response:
     body = parse(CredentialsIn)
     user = services.authenticate(body.username, body.password, request.remote_addr)
@@ -117,24 +146,41 @@ def login() -> Response:
     return respond(data)
 
 
-@endpoint("Generate a new access and refresh token from credentials",
-          body=CredentialsIn, responses={200: TokenOut}, auth=False, parse_input=False)
+@endpoint(
+    "Generate a new access and refresh token from credentials",
+    body=CredentialsIn,
+    responses={200: TokenOut},
+    auth=False,
+    parse_input=False,
+)
 def token() -> Response:
     body = parse(CredentialsIn)
     user = services.authenticate(body.username, body.password, request.remote_addr)
-    return respond({"access": tokens.issue_access(user), "refresh": tokens.issue_refresh(user, R.PROCTORX)})
+    return respond(
+        {"access": tokens.issue_access(user), "refresh": tokens.issue_refresh(user, R.PROCTORX)}
+    )
 
 
 @bp.post("/token/refresh")
-@endpoint("New access token from a refresh token", body=RefreshIn, responses={200: RefreshOut},
-          auth=False, invalid_message="Invalid refresh token")
+@endpoint(
+    "New access token from a refresh token",
+    body=RefreshIn,
+    responses={200: RefreshOut},
+    auth=False,
+    invalid_message="Invalid refresh token",
+)
 def refresh(body: RefreshIn) -> Response:
     _, access = tokens.refresh(body.refresh)
     return respond({"ok": True, "access": access, "expires_in": tokens.access_seconds()})
 
 
-@endpoint("Revoke a refresh token (205 Reset Content)", body=RefreshIn,
-          responses={205: LogoutOut}, auth=False, parse_input=False)
+@endpoint(
+    "Revoke a refresh token (205 Reset Content)",
+    body=RefreshIn,
+    responses={205: LogoutOut},
+    auth=False,
+    parse_input=False,
+)
 def logout() -> Response:
     body = parse(RefreshIn, message="Invalid refresh token")
     try:

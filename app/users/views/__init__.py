@@ -1,0 +1,1 @@
+"""Routes of the users domain, one module per surface."""
