@@ -10,12 +10,14 @@ from app.auth.views import web as web_auth_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
 from app.users.views import smartaiexam_admin as sae_admin_views
+from app.users.views import web as account_views
 from app.web import views as web_views
 
 BLUEPRINTS = (
     shared_paths.bp,
     web_auth_views.bp,
     web_views.bp,
+    account_views.bp,
     sae_auth_views.bp,
     sae_auth_views.account_bp,
     proctorx_views.bp,

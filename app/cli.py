@@ -24,7 +24,9 @@ ROLE = click.Choice(R.INTERNAL_ROLES)
 @click.option("--password", required=True)
 @click.option("--role", "roles", type=ROLE, multiple=True, required=True)
 @click.option("--full-name", default="")
-def create_user(username: str, email: str, password: str, roles: tuple[str, ...], full_name: str) -> None:
+def create_user(
+    username: str, email: str, password: str, roles: tuple[str, ...], full_name: str
+) -> None:
     """Create an account with the given internal roles; prints the new id."""
     try:
         user = users.create_user(
@@ -60,7 +62,9 @@ def seed(if_empty: bool) -> None:
         if if_empty:
             click.echo("Database already has data; demo seed skipped.")
             return
-        raise click.ClickException("The database already has users; demo data goes only into an empty one.")
+        raise click.ClickException(
+            "The database already has users; demo data goes only into an empty one."
+        )
     accounts = demo.seed()
     db.session.commit()
     click.echo("Demo data created. Sign in at /login with:")

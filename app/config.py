@@ -78,7 +78,9 @@ class Config:
 
         self.PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
         # Links in e-mails are built from this, since jobs run outside any request.
-        self.BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
+        self.BASE_URL = os.environ.get(
+            "BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+        )
         self.PROXY_COUNT = _int("PROXY_COUNT", 0)
         secure = self.PREFERRED_URL_SCHEME == "https"
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=3)
@@ -134,7 +136,7 @@ def _database_url(url: str) -> str:
     """Heroku-style and bare postgres URLs get the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -143,7 +145,9 @@ class TestConfig(Config):
 
     __test__ = False  # not a pytest test class, despite the name
 
-    def __init__(self, instance: Path, database_url: str | None = None, redis_url: str | None = None):
+    def __init__(
+        self, instance: Path, database_url: str | None = None, redis_url: str | None = None
+    ):
         super().__init__(instance)
         self.TESTING = True
         self.ENV_NAME = "test"

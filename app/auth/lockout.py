@@ -56,7 +56,9 @@ def record_failure(ip: str | None, identifier: str) -> int:
                 ).first()
                 if row is None:
                     conn.execute(
-                        insert(TABLE).values(ip=ip, identifier=ident, failures=1, first_failed_at=now)
+                        insert(TABLE).values(
+                            ip=ip, identifier=ident, failures=1, first_failed_at=now
+                        )
                     )
                     failures = 1
                 else:

@@ -30,7 +30,9 @@ def sae_me(user: User) -> dict[str, Any]:
     }
 
 
-def backend_user(user: User, *, with_preferences: bool = False, with_created: bool = False) -> dict[str, Any]:
+def backend_user(
+    user: User, *, with_preferences: bool = False, with_created: bool = False
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "username": user.username,
         "email": user.email,

@@ -87,7 +87,9 @@ def revoke(raw: str | None) -> None:
 def revoke_all(user: User) -> None:
     now = utcnow()
     for token in db.session.scalars(
-        select(RefreshToken).where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        select(RefreshToken).where(
+            RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)
+        )
     ):
         token.revoked_at = now
     db.session.flush()

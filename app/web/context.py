@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask_wtf.csrf import generate_csrf
 
 from app.core import roles as R
@@ -17,7 +19,8 @@ def register_template_context(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
         try:
-            actor = current_actor()
+            # jobs render mail templates outside any request (an rq worker has none)
+            actor = current_actor() if has_request_context() else None
         except AppError:
             actor = None
         endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
@@ -28,3 +31,12 @@ def register_template_context(app: Flask) -> None:
             "institute_name": current_app.config["INSTITUTE_NAME"],
             "roles": R,
         }
+
+    @app.template_filter("local_time")
+    def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M %Z") -> str:
+        """A time stored in UTC (naive), shown in the institute's timezone."""
+        if value is None:
+            return ""
+        zone = ZoneInfo(current_app.config["INSTITUTE_TIMEZONE"])
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(zone).strftime(fmt)

@@ -26,8 +26,14 @@ def home() -> Response:
 def dashboard(actor: User) -> Response:
     context: dict = {"is_staff": R.is_staff(actor.roles), "is_admin": actor.has_role(R.ADMIN)}
     if context["is_staff"]:
-        owned = select(Exam).where(Exam.owner_id == actor.id) if not context["is_admin"] else select(Exam)
-        context["exams"] = list(db.session.scalars(owned.order_by(Exam.created_at.desc()).limit(10)))
+        owned = (
+            select(Exam).where(Exam.owner_id == actor.id)
+            if not context["is_admin"]
+            else select(Exam)
+        )
+        context["exams"] = list(
+            db.session.scalars(owned.order_by(Exam.created_at.desc()).limit(10))
+        )
     if actor.has_role(R.STUDENT):
         context["open_exams"] = list(
             db.session.scalars(

@@ -44,15 +44,25 @@ class TokenOut(BaseModel):
 
 
 @bp.post("/register")
-@endpoint("Create a new user account (staff roles need an admin's approval)",
-          body=RegisterIn, responses={201: UserOut}, auth=False)
+@endpoint(
+    "Create a new user account (staff roles need an admin's approval)",
+    body=RegisterIn,
+    responses={201: UserOut},
+    auth=False,
+)
 @limiter.limit("20 per hour")
 def register(body: RegisterIn) -> Response:
     if body.role not in R.CANONICAL[R.BACKEND]:
         raise Invalid(
             "Invalid role",
-            fields=[{"loc": ["body", "role"], "msg": "value is not a valid enumeration member; "
-                     "permitted: 'STUDENT', 'PROFESSOR', 'ADMIN'", "type": "type_error.enum"}],
+            fields=[
+                {
+                    "loc": ["body", "role"],
+                    "msg": "value is not a valid enumeration member; "
+                    "permitted: 'STUDENT', 'PROFESSOR', 'ADMIN'",
+                    "type": "type_error.enum",
+                }
+            ],
         )
     wanted = {R.CANONICAL[R.BACKEND][body.role]} - {R.STUDENT}
     result = services.sign_up(
@@ -66,9 +76,16 @@ def register(body: RegisterIn) -> Response:
     return respond(backend_user(result.user), status=201)
 
 
-@endpoint("Login with form fields and receive a JWT access token",
-          form=TokenForm, responses={200: TokenOut}, auth=False, parse_input=False)
+@endpoint(
+    "Login with form fields and receive a JWT access token",
+    form=TokenForm,
+    responses={200: TokenOut},
+    auth=False,
+    parse_input=False,
+)
 def token() -> Response:
     form = parse(TokenForm, "form")
     user = services.authenticate(form.username, form.password, request.remote_addr)
-    return respond({"access_token": tokens.issue_access(user, subject=user.username), "token_type": "bearer"})
+    return respond(
+        {"access_token": tokens.issue_access(user, subject=user.username), "token_type": "bearer"}
+    )

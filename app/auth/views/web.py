@@ -47,7 +47,12 @@ def safe_next(target: str | None) -> str:
     """Only same-site relative paths, so a crafted link cannot bounce a user elsewhere."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+        ):
             return target
     return url_for("web.dashboard")
 
@@ -147,7 +152,9 @@ def forgot_password() -> Response:
         )
     services.request_password_reset(form.email)
     return Response(
-        render_template("auth/forgot_password.html", errors={}, sent=True, message=services.RESET_MESSAGE)
+        render_template(
+            "auth/forgot_password.html", errors={}, sent=True, message=services.RESET_MESSAGE
+        )
     )
 
 
@@ -156,10 +163,14 @@ def reset_password(token: str) -> Response:
     try:
         user = services.user_for_reset_token(token)
     except Invalid as err:
-        html = render_template("auth/reset_password.html", invalid=err.message, errors={}, token=token)
+        html = render_template(
+            "auth/reset_password.html", invalid=err.message, errors={}, token=token
+        )
         return Response(html, status=400)
     if request.method == "GET":
-        return Response(render_template("auth/reset_password.html", user=user, errors={}, token=token))
+        return Response(
+            render_template("auth/reset_password.html", user=user, errors={}, token=token)
+        )
     form, errors = parse_form(ResetForm)
     if form is not None and form.password != form.confirm_password:
         errors = {"confirm_password": "The two passwords do not match."}
