@@ -19,6 +19,7 @@ from app.core.security import register_security
 from app.core.transaction import register_transaction
 from app.extensions import csrf, db, htmx, jwt, limiter, login_manager, migrate, oauth, socketio
 from app.models import User
+from app.system.metrics import register_metrics
 from app.web.context import register_template_context
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -30,6 +31,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config)
     register_logging(app)
     register_proxy(app)
+    register_metrics(app)
     register_extensions(app)
     register_database(app)
     register_security(app)

@@ -7,6 +7,7 @@ from app.auth.views import proctorx as proctorx_views
 from app.auth.views import shared_paths
 from app.auth.views import smartaiexam as sae_auth_views
 from app.auth.views import web as web_auth_views
+from app.system import views as system_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
 from app.users.views import smartaiexam_admin as sae_admin_views
@@ -30,4 +31,5 @@ BLUEPRINTS = (
     sae_admin_views.public_bp,
     sae_admin_views.admin_bp,
     sae_admin_views.pages_bp,
+    system_views.bp,
 )

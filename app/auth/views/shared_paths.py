@@ -1,5 +1,6 @@
 """Paths two documents share. The request decides (DESIGN.md): a form is the web page or the
-Backend API, JSON is ProctorX."""
+Backend API, JSON is ProctorX. Each dispatcher names in `__api_variants__` the documented
+functions it dispatches to, so the OpenAPI document shows every content type on one operation."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def login_page() -> Response:
     return web.login()
 
 
+login_page.__api_variants__ = [proctorx.login]  # type: ignore[attr-defined]
+
+
 @bp.post("/token")
 def token() -> Response:
     if request.is_json:
@@ -28,9 +32,15 @@ def token() -> Response:
     return backend.token()
 
 
+token.__api_variants__ = [proctorx.token, backend.token]  # type: ignore[attr-defined]
+
+
 @bp.route("/logout", methods=["GET", "POST"])
 def logout() -> Response:
     if request.method == "POST" and request.is_json:
         g.surface = Surface.PROCTORX
         return proctorx.logout()
     return web.logout()
+
+
+logout.__api_variants__ = [proctorx.logout]  # type: ignore[attr-defined]
