@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.blueprints import BLUEPRINTS
 from app.cli import register_cli
 from app.config import Config
+from app.core.auth import load_user_with_roles
 from app.core.database import register_database
 from app.core.error_handlers import register_error_handlers
 from app.core.jsonprovider import ExamhallJSONProvider
@@ -65,6 +66,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     jwt.init_app(app)
     limiter.init_app(app)
+    # Every limit here is a per-route @limiter.limit, which checks itself. The global
+    # before_request check exists only for default and app-wide limits, which Examhall does not
+    # set, and it cost a fifth of a small request (bench/README.md).
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     csrf.init_app(app)
     htmx.init_app(app)
     oauth.init_app(app)
@@ -76,7 +81,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return load_user_with_roles(int(user_id)) if user_id.isdigit() else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -12,9 +12,9 @@ def _hasher() -> PasswordHasher:
     if "hasher" not in cache:
         cfg = current_app.config
         cache["hasher"] = PasswordHasher(
-            time_cost=cfg.get("ARGON2_TIME_COST", 3),
-            memory_cost=cfg.get("ARGON2_MEMORY_KIB", 65536),
-            parallelism=cfg.get("ARGON2_PARALLELISM", 4),
+            time_cost=cfg["ARGON2_TIME_COST"],
+            memory_cost=cfg["ARGON2_MEMORY_KIB"],
+            parallelism=cfg["ARGON2_PARALLELISM"],
         )
     return cache["hasher"]
 

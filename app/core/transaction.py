@@ -12,10 +12,14 @@ from app.extensions import db
 def register_transaction(app: Flask) -> None:
     @app.after_request
     def commit_or_rollback(response: Response) -> Response:
-        if response.status_code < 400:
-            db.session.commit()
+        ok = response.status_code < 400
+        if db.session.registry.has():  # skip creating a session the request never used
+            if ok:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        if ok:
             jobs.run_pending(current_app._get_current_object())
         else:
-            db.session.rollback()
             jobs.drop_pending()
         return response
