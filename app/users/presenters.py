@@ -17,6 +17,7 @@ def admin_user(user: User) -> dict[str, Any]:
         "email": user.email,
         "full_name": user.full_name,
         "role": R.surface_role(user.roles, R.SMARTAIEXAM),
+        "roles": R.ordered(user.roles),  # Examhall's own roles, which "admin" hides
         "created_at": iso(user.created_at),
         "last_login_at": iso(user.last_login_at),
     }

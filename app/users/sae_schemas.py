@@ -87,6 +87,9 @@ class AdminUser(BaseModel):
     full_name: str
     role: str | None = Field(description="user | admin | user,admin")
     created_at: str | None
+    roles: list[str] = Field(
+        description="Examhall roles: student, teacher, manager, proctor, admin"
+    )
     last_login_at: str | None
 
 

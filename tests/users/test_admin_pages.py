@@ -72,6 +72,11 @@ def test_users_page_full_for_a_browser(client, signed_in, people):
     assert 'id="users-panel"' in html
     assert "<caption>" in html and '<th scope="col">Username</th>' in html
     assert '<th scope="row">alice</th>' in html
+    # Teachers show as SmartAIExam "Admin" with Examhall's own roles beneath, so they are
+    # not mistaken for administrators.
+    bob = html[html.index(f'id="user-{people["bob"].id}"') :]
+    bob = bob[: bob.index("</tr>")]
+    assert re.search(r'data-testid="user-internal-roles">[^<]*\w', bob)
     assert 'hx-trigger="input changed delay:400ms, search"' in html
     assert 'for="f-q"' in html and 'for="f-role"' in html and 'for="bulk-role"' in html
     assert f'for="role-{people["alice"].id}"' in html

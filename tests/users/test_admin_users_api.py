@@ -60,6 +60,7 @@ def test_search_documented_shape(client, bearer, admin, people):
         "email": "alice@example.com",
         "full_name": "Alice Learner",
         "role": "user",
+        "roles": ["student"],
         "created_at": alice["created_at"],
         "last_login_at": None,
     }
