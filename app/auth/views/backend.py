@@ -13,6 +13,7 @@ from app.core.errors import Invalid
 from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint
 from app.extensions import limiter
+from app.users.backend_schemas import UserOut
 
 bp = surface_blueprint("backend_auth", __name__, Surface.BACKEND)
 
@@ -23,14 +24,6 @@ class RegisterIn(BaseModel):
     password: str = Field(min_length=1, examples=["secure_password_123"])
     full_name: str = Field("", examples=["Gabriel Francisco"])
     role: str = Field("STUDENT", examples=["STUDENT"], description="STUDENT, PROFESSOR or ADMIN")
-
-
-class UserOut(BaseModel):
-    username: str
-    email: str
-    full_name: str
-    role: str
-    subjects: list[str]
 
 
 class TokenForm(BaseModel):

@@ -18,26 +18,11 @@ from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint
 from app.models import User
 from app.users import services as users
+from app.users.backend_schemas import AdminUserOut, MeOut, UserOut
 
 bp = surface_blueprint("backend_users", __name__, Surface.BACKEND)
 
 BackendRole = Literal["STUDENT", "PROFESSOR", "ADMIN"]
-
-
-class UserOut(BaseModel):
-    username: str
-    email: str
-    full_name: str
-    role: str
-    subjects: list[str]
-
-
-class MeOut(UserOut):
-    preferences: dict[str, Any]
-
-
-class AdminUserOut(UserOut):
-    created_at: str
 
 
 class MeUpdateIn(BaseModel):

@@ -4,6 +4,7 @@ POST routes serve API clients and the pages alike (app.core.actions.perform)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, request
@@ -131,6 +132,17 @@ def _users_state() -> dict[str, Any]:
     }
 
 
+def _perform_on_users(act: Callable[[], dict[str, Any]]) -> Response:
+    return perform(
+        act,
+        template=USERS_TEMPLATE,
+        block="panel",
+        context=_users_context,
+        page_endpoint="admin_pages.users_page",
+        state=_users_state(),
+    )
+
+
 @admin_bp.get("/admin/api/users/search")
 @auth_required(R.ADMIN)
 @endpoint(
@@ -170,14 +182,7 @@ def update_role(actor: User) -> Response:
             "user": admin_user(user),
         }
 
-    return perform(
-        act,
-        template=USERS_TEMPLATE,
-        block="panel",
-        context=_users_context,
-        page_endpoint="admin_pages.users_page",
-        state=_users_state(),
-    )
+    return _perform_on_users(act)
 
 
 def _bulkparse_body() -> BulkUpdateRolesIn:
@@ -214,14 +219,7 @@ def bulk_update_roles(actor: User) -> Response:
             "users": [admin_user(u) for u in changed],
         }
 
-    return perform(
-        act,
-        template=USERS_TEMPLATE,
-        block="panel",
-        context=_users_context,
-        page_endpoint="admin_pages.users_page",
-        state=_users_state(),
-    )
+    return _perform_on_users(act)
 
 
 # Admin: access requests ---------------------------------------------------------------------
@@ -267,6 +265,17 @@ def _requests_state() -> dict[str, Any]:
     }
 
 
+def _perform_on_requests(act: Callable[[], dict[str, Any]]) -> Response:
+    return perform(
+        act,
+        template=REQUESTS_TEMPLATE,
+        block="panel",
+        context=_requests_context,
+        page_endpoint="admin_pages.requests_page",
+        state=_requests_state(),
+    )
+
+
 @admin_bp.get("/admin/api/requests/list")
 @auth_required(R.ADMIN)
 @endpoint(
@@ -305,14 +314,7 @@ def approve_request(actor: User, request_id: int) -> Response:
             "request": access_request(req),
         }
 
-    return perform(
-        act,
-        template=REQUESTS_TEMPLATE,
-        block="panel",
-        context=_requests_context,
-        page_endpoint="admin_pages.requests_page",
-        state=_requests_state(),
-    )
+    return _perform_on_requests(act)
 
 
 @admin_bp.post("/admin/requests/deny/<int:request_id>")
@@ -334,14 +336,7 @@ def deny_request(actor: User, request_id: int) -> Response:
             "request": access_request(req),
         }
 
-    return perform(
-        act,
-        template=REQUESTS_TEMPLATE,
-        block="panel",
-        context=_requests_context,
-        page_endpoint="admin_pages.requests_page",
-        state=_requests_state(),
-    )
+    return _perform_on_requests(act)
 
 
 # HTMX pages ---------------------------------------------------------------------------------
