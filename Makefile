@@ -28,7 +28,7 @@ migrate: install
 	$(FLASK) db upgrade
 
 seed: migrate
-	@if [ "$${EXAMHALL_DEMO:-1}" != "0" ]; then $(FLASK) demo seed --if-empty; else echo "EXAMHALL_DEMO=0: no demo data."; fi
+	$(FLASK) demo seed --if-empty
 
 ## Serve on http://127.0.0.1:$(PORT) in the foreground (SQLite in instance/ unless DATABASE_URL is set).
 run: seed

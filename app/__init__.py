@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.blueprints import BLUEPRINTS
 from app.cli import register_cli
 from app.config import Config
-from app.core.auth import load_user_with_roles
+from app.core.auth import user_for_session
 from app.core.database import register_database
 from app.core.error_handlers import register_error_handlers
 from app.core.jsonprovider import ExamhallJSONProvider
@@ -51,10 +51,12 @@ def register_logging(app: Flask) -> None:
 
 
 def register_proxy(app: Flask) -> None:
-    """Behind nginx, trust one hop of X-Forwarded-* so lockout sees the client's IP."""
+    """Behind nginx, trust its X-Forwarded-For and -Proto so lockout and logs see the client's
+    address and https. Never X-Forwarded-Host: the README's nginx does not set it, so a client
+    could; links that leave the site are built from BASE_URL."""
     hops = int(app.config.get("PROXY_COUNT", 0) or 0)
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:
@@ -80,8 +82,8 @@ def register_extensions(app: Flask) -> None:
     )
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return load_user_with_roles(int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        return user_for_session(session_id)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import demo
@@ -47,10 +47,12 @@ def set_roles(username: str, roles: tuple[str, ...]) -> None:
     user = users.by_username(username)
     if user is None:
         raise click.ClickException(f"No user named {username!r}")
-    if R.ADMIN in user.roles and R.ADMIN not in roles and users.count_admins() <= 1:
-        raise click.ClickException("Cannot remove the last admin")
-    users.assign_roles(user, set(roles))
-    db.session.commit()
+    try:
+        users.apply_roles(user, set(roles))
+        db.session.commit()
+    except AppError as err:
+        db.session.rollback()
+        raise click.ClickException(err.message) from None
     click.echo(f"{user.username}: {', '.join(R.ordered(user.roles))}")
 
 
@@ -58,6 +60,13 @@ def set_roles(username: str, roles: tuple[str, ...]) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed(if_empty: bool) -> None:
     """Create demo accounts, a category and a sample exam, and print how to sign in."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "Refusing to seed demo data in production: its passwords are published in the README."
+        )
+    if if_empty and not current_app.config["DEMO_DATA"]:
+        click.echo("EXAMHALL_DEMO=0: no demo data.")
+        return
     if not demo.is_empty():
         if if_empty:
             click.echo("Database already has data; demo seed skipped.")

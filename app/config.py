@@ -116,7 +116,12 @@ class Config:
         self.SMTP_PORT = _int("SMTP_PORT", 587)
         self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
         self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+        # STARTTLS on the submission port (587); with SMTP_SSL, TLS from the first byte (465).
+        # Either way the server's certificate is verified (SMTP_CA_FILE for a private CA), and
+        # Examhall refuses to send rather than fall back to plaintext.
         self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+        self.SMTP_SSL = _bool("SMTP_SSL", False)
+        self.SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE") or None
         self.SMTP_TIMEOUT = _int("SMTP_TIMEOUT", 20)
         self.MAIL_DIR = self.INSTANCE_PATH / "mail"
 
@@ -169,4 +174,4 @@ class TestConfig(Config):
         self.ARGON2_MEMORY_KIB = 8
         self.ARGON2_PARALLELISM = 1
         self.SMTP_HOST = None
-        self.DEMO_DATA = False
+        self.DEMO_DATA = True  # read only by `flask demo seed --if-empty`

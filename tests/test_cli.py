@@ -161,3 +161,23 @@ def test_demo_seed_if_empty_seeds_an_empty_database(app, cli):
     result = cli("demo", "seed", "--if-empty")
     assert result.exit_code == 0
     assert count(app, User) == 5
+
+
+def test_demo_seed_respects_examhall_demo_0(app, cli):
+    app.config["DEMO_DATA"] = False
+    try:
+        result = cli("demo", "seed", "--if-empty")
+    finally:
+        app.config["DEMO_DATA"] = True
+    assert result.exit_code == 0 and "no demo data" in result.output
+    assert count(app, User) == 0
+
+
+def test_demo_seed_refuses_production(app, cli):
+    app.config["ENV_NAME"] = "production"
+    try:
+        result = cli("demo", "seed")
+    finally:
+        app.config["ENV_NAME"] = "test"
+    assert result.exit_code != 0 and "production" in result.output
+    assert count(app, User) == 0

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from app.auth import lockout, tokens
 from app.auth.jobs import send_password_reset_email
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.reset_tokens import user_for_reset_token
 from app.core import roles as R
-from app.core.errors import Unauthorized
+from app.core.auth import rotate_auth_stamp
+from app.core.errors import Invalid, Unauthorized
 from app.core.jobs import enqueue
 from app.extensions import db
 from app.models import AccessRequest, User, utcnow
@@ -62,20 +65,21 @@ def _invalid_credentials(remaining: int) -> Unauthorized:
 
 
 def authenticate(identifier: str, password: str, ip: str | None) -> User:
-    """Username or e-mail plus password. Three failures from one IP for one identifier lock
-    that pair for 15 minutes (429), including for the right password."""
-    lockout.check(ip, identifier)
+    """Username or e-mail plus password. The attempt is counted before the password is checked;
+    the third failure from one address for one account locks that pair for 15 minutes (429),
+    and while locked even the right password is refused."""
     user = users.by_login(identifier)
     if user is not None and user.password_hash is None:
         raise Unauthorized("Password not set, use web portal", code="password_not_set")
+    attempts = lockout.reserve(ip, identifier, user)
     if user is None:
         verify_password(_dummy_hash(), password)
     if user is None or not verify_password(user.password_hash, password):
-        remaining = lockout.record_failure(ip, identifier)
+        remaining = lockout.attempts_left(attempts)
         if remaining == 0:
-            lockout.check(ip, identifier)
+            raise lockout.locked_error(utcnow() + current_app.config["LOGIN_LOCKOUT"])
         raise _invalid_credentials(remaining)
-    lockout.clear(ip, identifier)
+    lockout.clear(ip, identifier, user)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -108,12 +112,33 @@ def request_password_reset(email: str) -> None:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """The link came by e-mail, so using it also proves the address."""
     user = user_for_reset_token(token)
     set_password(user, new_password)
+    user.email_verified_at = user.email_verified_at or utcnow()
     return user
 
 
 def set_password(user: User, new_password: str) -> None:
+    """A new password signs the account out everywhere: refresh tokens are revoked and the auth
+    stamp in every session cookie and access token stops matching."""
     user.password_hash = hash_password(users.check_password(new_password))
     tokens.revoke_all(user)
+    rotate_auth_stamp(user)
     db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise Invalid(
+            "This is not your current password.",
+            code="wrong_password",
+            fields=[
+                {
+                    "loc": ["body", "current_password"],
+                    "msg": "wrong password",
+                    "type": "value_error",
+                }
+            ],
+        )
+    set_password(user, new_password)

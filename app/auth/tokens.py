@@ -28,6 +28,7 @@ def issue_access(user: User, *, subject: str | None = None) -> str:
     The Backend document shows `sub` as the username and a `role` claim, so its tokens say so."""
     claims = {
         "uid": user.id,
+        "stamp": user.auth_stamp,
         "username": user.username,
         "role": R.surface_role(user.roles, R.BACKEND),
         "roles": R.ordered(user.roles),

@@ -6,6 +6,7 @@ Decorators here only establish identity and coarse role; object-level checks liv
 from __future__ import annotations
 
 import functools
+import hmac
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from app.core.errors import Forbidden, Unauthorized
 from app.core.surfaces import bearer_token
 from app.extensions import db
 from app.models import User
+from app.models.users import new_auth_stamp
 
 TOKEN_INVALID = "token_expired_or_invalid"
 
@@ -44,7 +46,7 @@ def _user_from_bearer(token: str) -> User:
     if claims.get("type") != "access":
         raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID)
     user = load_user_with_roles(int(claims.get("uid", 0) or 0))
-    if user is None:
+    if user is None or not hmac.compare_digest(str(claims.get("stamp", "")), user.auth_stamp):
         raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID)
     g.jwt_claims = claims
     return user
@@ -53,6 +55,23 @@ def _user_from_bearer(token: str) -> User:
 def load_user_with_roles(user_id: int) -> User | None:
     """One query for the user and their roles: every authenticated request pays for this."""
     return db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+
+
+def user_for_session(session_id: str) -> User | None:
+    """Flask-Login's loader: "<id>:<auth stamp>". A stamp that no longer matches (password
+    changed, account deleted and the id reused) ends the session."""
+    user_id, _, stamp = session_id.partition(":")
+    if not user_id.isdigit() or not stamp:
+        return None
+    user = load_user_with_roles(int(user_id))
+    if user is None or not hmac.compare_digest(stamp, user.auth_stamp):
+        return None
+    return user
+
+
+def rotate_auth_stamp(user: User) -> None:
+    """Sign the account out everywhere: every session cookie and access token stops working."""
+    user.auth_stamp = new_auth_stamp()
 
 
 def current_actor() -> User | None:

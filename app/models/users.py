@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +23,15 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+def new_auth_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 class User(TimestampMixin, Base):
     __tablename__ = "users"
+    # Never reuse a deleted account's id (SQLite otherwise does): ids appear in logs, exports
+    # and other systems' records.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True, index=True)
@@ -34,6 +42,12 @@ class User(TimestampMixin, Base):
     avatar_url: Mapped[str] = mapped_column(String(500), default="")
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     google_sub: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Set when the person proved they read mail at `email` (a reset link used, or an identity
+    # provider vouching for it); an unproved address is never trusted for account linking.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Every session cookie and access token carries this; changing it (password change or reset,
+    # account takeover defence) signs the account out everywhere at once.
+    auth_stamp: Mapped[str] = mapped_column(String(32), default=new_auth_stamp)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -47,7 +61,8 @@ class User(TimestampMixin, Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What Flask-Login keeps in the session: the id bound to the current auth stamp."""
+        return f"{self.id}:{self.auth_stamp}"
 
     @property
     def roles(self) -> frozenset[str]:

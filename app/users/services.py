@@ -106,6 +106,11 @@ def unique_username(base: str) -> str:
     return candidate
 
 
+def username_from_email(email: str) -> str:
+    """For sign-ups that give only an e-mail (PN Academy, Google): its local part, made unique."""
+    return unique_username(email.split("@", 1)[0])
+
+
 def create_user(
     *,
     username: str,
@@ -140,13 +145,18 @@ def create_user(
 
 
 def set_roles(actor: User, user: User, roles: Iterable[str]) -> User:
-    """Only an admin changes roles, and no admin can remove the last admin."""
+    """Only an admin changes roles through the product; the operator's CLI calls apply_roles."""
     if not actor.has_role(R.ADMIN):
         raise Forbidden("Only an admin can change roles")
+    return apply_roles(user, roles)
+
+
+def apply_roles(user: User, roles: Iterable[str]) -> User:
+    """Replace the user's roles; no change may leave the institute without an admin."""
     new = set(roles)
     if not new or new - set(R.INTERNAL_ROLES):
         raise Invalid("Invalid role", code="invalid_role")
-    if R.ADMIN in user.roles and R.ADMIN not in new and count_admins() <= 1:
+    if R.ADMIN in user.roles and R.ADMIN not in new and count_admins(lock=True) <= 1:
         raise Invalid("Cannot remove the last admin", code="last_admin")
     assign_roles(user, new)
     return user
@@ -160,13 +170,13 @@ def assign_roles(user: User, roles: Iterable[str]) -> None:
     db.session.flush()
 
 
-def count_admins() -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(UserRole).where(UserRole.role == R.ADMIN)
-        )
-        or 0
-    )
+def count_admins(*, lock: bool = False) -> int:
+    """With lock, the admin role rows stay locked until the transaction ends (PostgreSQL), so
+    two admins demoting each other at once cannot both see "one other admin left"."""
+    stmt = select(UserRole.user_id).where(UserRole.role == R.ADMIN)
+    if lock:
+        stmt = stmt.with_for_update()
+    return len(db.session.scalars(stmt).all())
 
 
 def update_profile(user: User, **changes: Any) -> User:
@@ -176,6 +186,8 @@ def update_profile(user: User, **changes: Any) -> User:
         other = by_email(email)
         if other is not None and other.id != user.id:
             raise Invalid("Email already in use", code="email_taken")
+        if email != user.email:  # a new address is unproved until a reset link or Google says so
+            user.email_verified_at = None
         user.email = email
     for key in ("full_name", "bio", "avatar_url"):
         if changes.get(key) is not None:
@@ -189,7 +201,7 @@ def update_profile(user: User, **changes: Any) -> User:
 def delete_account(user: User) -> None:
     """Remove the user and their data children-first, so it works with or without ON DELETE
     CASCADE support (SQLite without the pragma, for one)."""
-    if R.ADMIN in user.roles and count_admins() <= 1:
+    if R.ADMIN in user.roles and count_admins(lock=True) <= 1:
         raise Invalid("The last admin cannot delete their account", code="last_admin")
     account_deleting.send(user)
     db.session.execute(delete(RefreshToken).where(RefreshToken.user_id == user.id))
@@ -205,7 +217,7 @@ def delete_account(user: User) -> None:
     db.session.flush()
 
 
-def search(q: str = "", role: str | None = None):
+def search(q: str = "") -> Select:
     """A select of users matching a text query, for the paginated admin lists."""
     stmt = select(User).order_by(User.id)
     if q:
@@ -217,9 +229,15 @@ def search(q: str = "", role: str | None = None):
                 func.lower(User.full_name).like(like),
             )
         )
-    if role:
-        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return stmt
+
+
+def set_surface_role(actor: User, user: User, surface: str, value: str) -> User:
+    """Set the role a surface shows (Backend's "PROFESSOR", say) through the role map."""
+    roles = R.roles_for(surface, value, user.roles)
+    if roles is None:
+        raise Invalid("Invalid role", code="invalid_role")
+    return set_roles(actor, user, roles)
 
 
 # SmartAIExam role management (000_…, "Admin JSON APIs"): roles in SmartAIExam's vocabulary,
@@ -325,7 +343,7 @@ def bulk_update_roles(actor: User, updates: list[tuple[int, str]]) -> list[User]
         i for i, (u, roles) in enumerate(planned) if R.ADMIN in u.roles and R.ADMIN not in roles
     ]
     promoted = sum(1 for u, roles in planned if R.ADMIN not in u.roles and R.ADMIN in roles)
-    if demoted and count_admins() - len(demoted) + promoted < 1:
+    if demoted and count_admins(lock=True) - len(demoted) + promoted < 1:
         i = demoted[-1]
         raise Invalid(
             f"updates[{i}] (user_id {planned[i][0].id}): Cannot remove the last admin",

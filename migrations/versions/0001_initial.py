@@ -3,11 +3,12 @@ and the exam tables (categories, exams, sections, questions) the demo data needs
 
 Reviewed by hand: constraint names follow the naming convention in app/models/base.py;
 user_roles and refresh_tokens cascade with their user; exams keep their questions when the
-owner is deleted (owner_id SET NULL); a category with exams cannot be deleted (RESTRICT).
+owner is deleted (owner_id SET NULL); a category with exams cannot be deleted (RESTRICT);
+users is AUTOINCREMENT on SQLite so a deleted account's id is never handed out again.
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:56:33.775528
+Create Date: 2026-11-22 09:56:33
 
 """
 from alembic import op
@@ -51,11 +52,14 @@ def upgrade():
     sa.Column('avatar_url', sa.String(length=500), nullable=False),
     sa.Column('preferences', sa.JSON(), nullable=False),
     sa.Column('google_sub', sa.String(length=255), nullable=True),
+    sa.Column('email_verified_at', sa.DateTime(), nullable=True),
+    sa.Column('auth_stamp', sa.String(length=32), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('google_sub', name=op.f('uq_users_google_sub'))
+    sa.UniqueConstraint('google_sub', name=op.f('uq_users_google_sub')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_email'), ['email'], unique=True)

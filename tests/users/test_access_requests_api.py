@@ -408,7 +408,7 @@ def test_admin_session_approves_with_csrf_token(
 
 
 def test_public_endpoints_are_rate_limited(app, client, john):
-    for _ in range(30):
+    for _ in range(60):
         client.post(
             "/api/validate-user-for-request",
             json={"username": "john.doe", "email": "x@example.com"},

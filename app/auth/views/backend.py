@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.auth import services, tokens
 from app.auth.presenters import backend_user
+from app.core import limits
 from app.core import roles as R
 from app.core.api import endpoint, parse
 from app.core.errors import Invalid
@@ -43,7 +44,7 @@ class TokenOut(BaseModel):
     responses={201: UserOut},
     auth=False,
 )
-@limiter.limit("20 per hour")
+@limiter.limit(limits.SIGN_UP)
 def register(body: RegisterIn) -> Response:
     if body.role not in R.CANONICAL[R.BACKEND]:
         raise Invalid(

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from app.auth import google, services
 from app.auth.views.smartaiexam import token_pair
 from app.auth.views.web import safe_next, sign_in
+from app.core import limits
 from app.core import roles as R
 from app.core.api import endpoint, parse
 from app.core.errors import AppError, NotFound, Unavailable
@@ -59,7 +60,7 @@ class GoogleOut(BaseModel):
     parse_input=False,
     tags=["Auth"],
 )
-@limiter.limit("30 per minute")
+@limiter.limit(limits.GOOGLE_SIGN_IN)
 def google_token() -> Response:
     google.require_configured()  # 503 before anything else, whatever the body
     body = parse(GoogleIn, message="id_token is required")

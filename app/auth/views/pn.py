@@ -7,6 +7,7 @@ from flask import Response, request
 from pydantic import BaseModel, Field
 
 from app.auth import services, tokens
+from app.core import limits
 from app.core.api import endpoint
 from app.core.auth import auth_required
 from app.core.errors import Invalid
@@ -59,12 +60,12 @@ def field_error(err: Invalid, field: str) -> Invalid:
     invalid_message=VALIDATION_FAILED,
     tags=["Authentication"],
 )
-@limiter.limit("20 per hour")
+@limiter.limit(limits.SIGN_UP)
 def register(body: CredentialsIn) -> Response:
     email = users.normalize_email(body.email)
     try:
         result = services.sign_up(
-            username=users.unique_username(email.split("@", 1)[0]),
+            username=users.username_from_email(email),
             email=email,
             password=body.password,
         )

@@ -8,6 +8,7 @@ from flask import Response, request
 from pydantic import BaseModel, Field
 
 from app.auth import services, tokens
+from app.core import limits
 from app.core import roles as R
 from app.core.api import endpoint, parse
 from app.core.errors import Invalid, Unauthorized
@@ -105,7 +106,7 @@ def profile(user: User) -> dict:
     auth=False,
     parse_input=False,
 )
-@limiter.limit("20 per hour")
+@limiter.limit(limits.SIGN_UP)
 def signup() -> Response:
     try:
         body = parse(SignupIn)

@@ -19,6 +19,7 @@ from app.auth.schemas import (
     SuccessMessageOut,
     SuccessOut,
 )
+from app.core import limits
 from app.core import roles as R
 from app.core.api import endpoint
 from app.core.auth import auth_required, current_actor
@@ -98,7 +99,7 @@ def me(actor: User) -> Response:
     auth=False,
     invalid_message="email is required",
 )
-@limiter.limit("10 per hour")
+@limiter.limit(limits.PASSWORD_RESET_REQUEST)
 def request_password_reset(body: EmailIn) -> Response:
     services.request_password_reset(body.email)
     return respond({"success": True, "message": services.RESET_MESSAGE})

@@ -9,6 +9,7 @@ from flask_login import login_user, logout_user
 from pydantic import BaseModel, Field
 
 from app.auth import services
+from app.core import limits
 from app.core import roles as R
 from app.core.errors import AppError, Invalid
 from app.core.forms import field_errors, parse_form
@@ -96,7 +97,7 @@ def logout() -> Response:
 
 
 @bp.route("/create_account", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(limits.SIGN_UP, methods=["POST"])
 def create_account() -> Response:
     if request.method == "GET":
         return Response(render_template("auth/create_account.html", errors={}, form={}))
@@ -141,7 +142,7 @@ def _signup_errors(err: Invalid) -> dict[str, str]:
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(limits.PASSWORD_RESET_REQUEST, methods=["POST"])
 def forgot_password() -> Response:
     if request.method == "GET":
         return Response(render_template("auth/forgot_password.html", errors={}, sent=False))

@@ -109,10 +109,6 @@ def admin_users(actor: User, query: AdminUsersQuery) -> Response:
 @auth_required(R.ADMIN)
 @endpoint("Change a user's role (Admin)", body=RoleIn, responses={200: RoleOut}, tags=["Admin"])
 def change_role(actor: User, username: str, body: RoleIn) -> Response:
-    user = users.get_by_username(username)
-    roles = R.roles_for(R.BACKEND, body.role, user.roles)
-    if roles is None:
-        raise Invalid("Invalid role", code="invalid_role")
-    users.set_roles(actor, user, roles)
+    user = users.set_surface_role(actor, users.get_by_username(username), R.BACKEND, body.role)
     role = R.surface_role(user.roles, R.BACKEND)
     return respond({"username": user.username, "role": role, "message": "User role updated"})

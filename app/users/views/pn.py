@@ -81,7 +81,7 @@ def create_user(actor: User, body: CreateUserIn) -> Response:
     roles = R.roles_for(R.PN, body.role, set())
     try:
         user = users.create_user(
-            username=users.unique_username(email.split("@", 1)[0]),
+            username=users.username_from_email(email),
             email=email,
             password=body.password,
             roles=roles or set(),

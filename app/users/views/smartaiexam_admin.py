@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, request
 
+from app.core import limits
 from app.core import roles as R
 from app.core.actions import page_number, perform
 from app.core.api import endpoint, is_form, parse_body, validate
@@ -61,7 +62,7 @@ ADMIN_TAGS = ["SmartAIExam admin"]
     responses={200: ValidateUserOut, 404: None},
     auth=False,
 )
-@limiter.limit("30 per hour")
+@limiter.limit(limits.ACCESS_REQUEST)
 def validate_user_for_request(body: ValidateUserIn) -> Response:
     result = access_requests.validate_user_for_request(body.username, body.email)
     return respond({"success": True, **result})
@@ -74,7 +75,7 @@ def validate_user_for_request(body: ValidateUserIn) -> Response:
     responses={200: SubmitAccessRequestOut, 400: None, 404: None},
     auth=False,
 )
-@limiter.limit("30 per hour")
+@limiter.limit(limits.ACCESS_REQUEST)
 def submit_access_request(body: SubmitAccessRequestIn) -> Response:
     req = access_requests.submit(
         username=body.username,

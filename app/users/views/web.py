@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask import Response, flash, redirect, request, session, url_for
-from flask_login import logout_user
+from flask_login import login_user, logout_user
 from pydantic import BaseModel, Field, field_validator
 
 from app.auth import services as auth_services
-from app.auth.passwords import verify_password
+from app.core import limits
 from app.core.auth import auth_required
 from app.core.errors import Invalid
 from app.core.forms import field_errors, parse_form
@@ -152,21 +152,21 @@ def update_preferences(actor: User) -> Response:
 
 @bp.post("/account/password")
 @auth_required()
-@limiter.limit("10 per hour")
+@limiter.limit(limits.PASSWORD_CHANGE, key_func=limits.per_account)
 def change_password(actor: User) -> Response:
     form, errors = parse_form(PasswordForm)
     if form is not None:
-        if not verify_password(actor.password_hash, form.current_password):
-            errors = {"current_password": "This is not your current password."}
-        elif form.new_password != form.confirm_password:
+        if form.new_password != form.confirm_password:
             errors = {"confirm_password": "The two new passwords do not match."}
         else:
             try:
-                auth_services.set_password(actor, form.new_password)
+                auth_services.change_password(actor, form.current_password, form.new_password)
             except Invalid as err:
-                errors = {"new_password": err.message}
+                field = "current_password" if err.code == "wrong_password" else "new_password"
+                errors = {field: err.message}
     if errors:
         return page(actor, block="password_form", status=400, password_errors=errors)
+    login_user(actor)  # every other session just ended; this one continues with the new stamp
     return done(actor, "password_form", "Your password has been changed.", password_saved=True)
 
 

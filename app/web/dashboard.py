@@ -1,0 +1,36 @@
+"""What each role's dashboard shows. Exams here are listed only; the exam domain owns them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.core import roles as R
+from app.extensions import db
+from app.models import AccessRequest, Exam, User
+
+RECENT = 10
+
+
+def summary(actor: User) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "is_staff": R.is_staff(actor.roles),
+        "is_admin": actor.has_role(R.ADMIN),
+    }
+    if context["is_staff"]:
+        mine = (
+            select(Exam) if context["is_admin"] else select(Exam).where(Exam.owner_id == actor.id)
+        )
+        context["exams"] = list(
+            db.session.scalars(mine.order_by(Exam.created_at.desc()).limit(RECENT))
+        )
+    if actor.has_role(R.STUDENT):
+        published = select(Exam).where(Exam.status == "published").order_by(Exam.starts_at)
+        context["open_exams"] = list(db.session.scalars(published.limit(RECENT)))
+    if context["is_admin"]:
+        context["pending_requests"] = db.session.scalar(
+            select(func.count()).select_from(AccessRequest).where(AccessRequest.status == "pending")
+        )
+        context["user_count"] = db.session.scalar(select(func.count()).select_from(User))
+    return context
