@@ -32,8 +32,7 @@ seed: migrate
 
 ## Serve on http://127.0.0.1:$(PORT) in the foreground (SQLite in instance/ unless DATABASE_URL is set).
 run: seed
-	@echo "Examhall on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+	@bash scripts/serve_dev.sh
 
 ## The suite on SQLite; again on PostgreSQL + Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set.
 test: install-dev
