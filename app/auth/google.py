@@ -5,6 +5,11 @@ the Google SDK to POST /api/auth/google; it is verified here against the provide
 browser flow (/login/google) goes through Authlib's Flask client, which checks the ID token
 itself (nonce included). Either way the account is found by `google_sub`, else linked by
 verified e-mail, else created as a student without a password.
+
+Linking trusts the provider's verified e-mail over Examhall's own record only as far as Examhall
+has proof: an account whose address was proved (`email_verified_at`) keeps its password and
+sessions; one whose address never was may have been set up by someone else with that address
+(sign-up checks nothing), so whoever set it up is evicted before it is linked.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy import select
 
+from app.auth import tokens
 from app.core import roles as R
+from app.core.auth import rotate_auth_stamp
 from app.core.errors import Conflict, Unauthorized, Unavailable
 from app.extensions import db, oauth
-from app.models import User
+from app.models import User, utcnow
 from app.users import services as users
 
 NOT_CONFIGURED = "Google sign-in is not configured on this server"
@@ -177,20 +184,36 @@ def sign_in(claims: dict[str, Any]) -> tuple[User, bool]:
                 "This e-mail address is linked to a different Google account",
                 code="google_account_mismatch",
             )
-        user.google_sub = sub
-        db.session.flush()
+        link(user, sub)
         return user, False
     picture = claims.get("picture")
     user = users.create_user(
-        username=users.unique_username(email.split("@", 1)[0]),
+        username=users.username_from_email(email),
         email=email,
         password=None,
         roles={R.STUDENT},
         full_name=str(claims.get("name") or "")[:120],
         google_sub=sub,
+        email_verified_at=utcnow(),
         avatar_url=picture if isinstance(picture, str) and len(picture) <= 500 else "",
     )
     return user, True
+
+
+def link(user: User, sub: str) -> None:
+    """Link an existing account to the Google identity that proved its e-mail address.
+
+    If the address was never proved here, the account may be a pre-hijack: someone signed up with
+    another person's address and set a password, waiting for the owner to sign in with Google.
+    The owner gets the account, the squatter loses it: the password is cleared, refresh tokens
+    are revoked and the auth stamp rotated (every session cookie and access token ends)."""
+    if user.email_verified_at is None:
+        user.password_hash = None
+        tokens.revoke_all(user)
+        rotate_auth_stamp(user)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    user.google_sub = sub
+    db.session.flush()
 
 
 # Browser flow ----------------------------------------------------------------------------------

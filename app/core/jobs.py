@@ -2,7 +2,9 @@
 way they start only after the request that asked for them has committed, so a job never looks for
 a row that is not there yet.
 
-Job functions take ids, are decorated with `@job`, open their own app context and commit.
+Job functions take ids, are decorated with `@job`, open their own app context and commit. A job
+that fails is logged as failed (and marked failed by RQ); in-process it never turns the response
+of the request that enqueued it into an error, JOBS_SYNC or not.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from dotenv import find_dotenv, load_dotenv
 from flask import Flask, current_app, g, has_app_context, has_request_context
 
 from app.extensions import db
@@ -43,11 +46,13 @@ def job(func: Callable) -> Callable:
 
 
 def _app_for_worker() -> Flask:
-    """RQ workers import job functions without an app; build one per worker process."""
+    """RQ workers import job functions without an app; build one per worker process, from the
+    same settings as the web process: the environment, then a .env in the working directory."""
     global _worker_app  # noqa: PLW0603 - one app per worker process, built on first use
     if _worker_app is None:
         from app import create_app  # noqa: PLC0415 - only a worker process needs the factory
 
+        load_dotenv(find_dotenv(usecwd=True))
         _worker_app = create_app()
     return _worker_app
 
@@ -67,7 +72,10 @@ def dispatch(app: Flask, func: Callable, args: tuple, kwargs: dict) -> None:
         except Exception:  # Redis down: do the work here rather than lose it
             log.exception("could not enqueue %s on Redis; running it in-process", func.__name__)
     if app.config.get("JOBS_SYNC"):
-        func(*args, **kwargs)
+        # Inline, but with the same contract as the thread pool: a failing job is logged (the
+        # @job wrapper logs its traceback) and never becomes the failure of the request that
+        # already committed and answered.
+        _run_in_app(app, func, args, kwargs)
     else:
         _executor.submit(_run_in_app, app, func, args, kwargs)
 

@@ -33,6 +33,10 @@ def access_request(req: AccessRequest) -> dict[str, Any]:
         "full_name": req.user.full_name,
         "current_access": req.current_access,
         "requested_access": req.requested_access,
+        # The Examhall roles an approval without approved_access adds. SmartAIExam's vocabulary
+        # cannot say "internal admin" (a Backend ADMIN sign-up shows as "user,admin"), so this
+        # is where an admin sees that approving as requested grants full administrator rights.
+        "requested_roles": R.ordered(req.requested_roles or []),
         "user_reason": req.user_reason,
         "status": req.status,
         "approved_access": req.approved_access,

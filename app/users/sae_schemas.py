@@ -159,7 +159,16 @@ class AccessRequestOut(BaseModel):
     email: str
     full_name: str
     current_access: str
-    requested_access: str
+    requested_access: str = Field(description="user | admin | user,admin")
+    requested_roles: list[str] = Field(
+        description=(
+            "The Examhall roles (student, teacher, manager, proctor, admin) that approving "
+            "without approved_access adds. The SmartAIExam string cannot name Examhall's admin "
+            'role: a request for it (Backend sign-up as ADMIN) shows as "user,admin" and '
+            '["admin"] here, and approving it as requested grants full administrator rights'
+        ),
+        examples=[["admin"]],
+    )
     user_reason: str
     status: str
     approved_access: str | None
@@ -187,7 +196,10 @@ class ApproveIn(BaseModel):
     approved_access: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
         None,
         max_length=40,
-        description="user | admin | user,admin; omitted: add the requested roles",
+        description=(
+            "user | admin | user,admin (never Examhall's admin role); omitted: add the "
+            "request's requested_roles, which may include admin"
+        ),
         examples=["admin"],
     )
 
@@ -200,5 +212,9 @@ class DenyIn(BaseModel):
 
 class DecisionOut(BaseModel):
     success: bool = True
-    message: str
+    message: str = Field(
+        examples=[
+            "Request approved: john now has user,admin access (Examhall roles: student, teacher)."
+        ]
+    )
     request: AccessRequestOut

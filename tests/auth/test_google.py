@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -226,6 +227,7 @@ def test_new_user_is_created_as_student(app, client, configured):
         assert user.google_sub == "110169484474386276334" and user.email == "john@example.com"
         assert user.password_hash is None and user.roles == {"student"}
         assert user.full_name == "John Doe" and user.last_login_at is not None
+        assert user.email_verified_at is not None  # Google vouched for the address
     me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {data['access_token']}"})
     assert me.status_code == 200 and me.get_json()["data"]["email"] == "john@example.com"
     refreshed = client.post("/api/auth/refresh", json={"refresh_token": data["refresh_token"]})
@@ -241,21 +243,100 @@ def test_returning_user(client, configured):
     assert again["is_new_user"] is False and again["user"]["id"] == first["user"]["id"]
 
 
-def test_existing_account_is_linked_by_verified_email(app, client, configured, make_user):
-    user = make_user("john.doe", email="john@example.com", roles=("student", "teacher"))
+def password_login(client, username: str) -> dict:
+    res = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+    return res.get_json()
+
+
+def test_existing_verified_account_is_linked_and_keeps_everything(
+    app, client, configured, make_user, web_login
+):
+    """The owner proved the address before (a reset link): Google only adds a way in."""
+    proved = datetime(2025, 1, 15, 10, 30)
+    user = make_user(
+        "john.doe", email="john@example.com", roles=("student", "teacher"), email_verified_at=proved
+    )
+    before = password_login(app.test_client(), "john.doe")["data"]
+    browser = app.test_client()
+    web_login(browser, user)
+
     res = sign_in(client, configured.id_token())
     data = res.get_json()["data"]
     assert data["is_new_user"] is False and data["user"]["id"] == user.id
     assert data["user"]["role"] == "user,admin" and data["available_portals"] == ["user", "admin"]
     with app.app_context():
-        assert db.session.get(User, user.id).google_sub == "110169484474386276334"
-    # The password still works.
+        linked = db.session.get(User, user.id)
+        assert linked.google_sub == "110169484474386276334"
+        assert linked.email_verified_at == proved
+    # The password, the earlier tokens and the earlier session all still work.
+    assert password_login(client, "john.doe")["status"] == "success"
+    bearer = {"Authorization": f"Bearer {before['access_token']}"}
+    assert client.get("/api/auth/me", headers=bearer).status_code == 200
+    refresh = client.post("/api/auth/refresh", json={"refresh_token": before["refresh_token"]})
+    assert refresh.status_code == 200
+    assert browser.get("/api/auth/me").status_code == 200
+
+
+def test_existing_unverified_account_is_taken_from_whoever_set_it_up(
+    app, client, configured, make_user, web_login
+):
+    """Pre-hijack: someone signed up with john@example.com (never proved) and set a password.
+    When the real owner signs in with Google, the squatter is evicted: password gone, refresh
+    tokens revoked, every session and access token ended. The owner gets the account."""
+    squatter = make_user("john.doe", email="john@example.com")
+    squatter_api = app.test_client()
+    before = password_login(squatter_api, "john.doe")["data"]
+    squatter_browser = app.test_client()
+    web_login(squatter_browser, squatter)
+    assert squatter_browser.get("/api/auth/me").status_code == 200
+
+    res = sign_in(client, configured.id_token())
+    data = res.get_json()["data"]
+    assert data["is_new_user"] is False and data["user"]["id"] == squatter.id
+    with app.app_context():
+        linked = db.session.get(User, squatter.id)
+        assert linked.google_sub == "110169484474386276334"
+        assert linked.password_hash is None
+        assert linked.email_verified_at is not None
+
+    # The squatter's password, access token, refresh token and web session are all dead.
+    assert password_login(squatter_api, "john.doe") == {
+        "status": "error",
+        "message": "Password not set, use web portal",
+    }
+    bearer = {"Authorization": f"Bearer {before['access_token']}"}
+    assert squatter_api.get("/api/auth/me", headers=bearer).status_code == 401
+    refresh = squatter_api.post(
+        "/api/auth/refresh", json={"refresh_token": before["refresh_token"]}
+    )
+    assert refresh.status_code == 401
+    assert squatter_browser.get("/api/auth/me").status_code == 401
+
+    # The owner's fresh tokens work, and a second Google sign-in evicts nobody.
+    mine = {"Authorization": f"Bearer {data['access_token']}"}
+    assert client.get("/api/auth/me", headers=mine).status_code == 200
+    again = sign_in(client, configured.id_token()).get_json()["data"]
+    assert again["user"]["id"] == squatter.id
+    assert client.get("/api/auth/me", headers=mine).status_code == 200
     assert (
-        client.post(
-            "/api/auth/login", json={"username": "john.doe", "password": PASSWORD}
-        ).status_code
+        client.post("/api/auth/refresh", json={"refresh_token": data["refresh_token"]}).status_code
         == 200
     )
+
+
+def test_changing_the_email_drops_its_proof(app, client, configured, make_user, bearer):
+    """A proved address does not carry over to a new one: an account that proved its own address
+    and then switches to someone else's is treated as unproved when that person signs in."""
+    squatter = make_user(
+        "sly", email="sly@example.com", email_verified_at=datetime(2025, 1, 15, 10, 30)
+    )
+    res = client.put("/users/me", json={"email": "john@example.com"}, headers=bearer(squatter))
+    assert res.status_code == 200, res.get_json()
+    with app.app_context():
+        assert db.session.get(User, squatter.id).email_verified_at is None
+    data = sign_in(client, configured.id_token()).get_json()["data"]
+    assert data["user"]["id"] == squatter.id
+    assert password_login(client, "sly")["message"] == "Password not set, use web portal"
 
 
 def test_email_linked_to_another_google_account_is_409(client, configured, make_user):

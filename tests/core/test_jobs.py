@@ -173,3 +173,25 @@ def test_job_goes_through_redis_to_a_real_rq_worker(
         connection.close()
         with queued_app.app_context():
             db.engine.dispose()
+
+
+def test_worker_app_reads_dotenv_in_its_working_directory(tmp_path, monkeypatch):
+    """The README puts production settings in .env; an rq worker must see them too."""
+    from app.core import jobs
+
+    (tmp_path / ".env").write_text(
+        f"EXAMHALL_INSTANCE={tmp_path}\nSECRET_KEY=from-dotenv-0123456789abcdef\n"
+        "INSTITUTE_NAME=Dotenv Academy\n"
+    )
+    saved = dict(os.environ)
+    for key in ("EXAMHALL_INSTANCE", "SECRET_KEY", "INSTITUTE_NAME"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(jobs, "_worker_app", None)
+    try:
+        worker_app = jobs._app_for_worker()
+        assert worker_app.config["INSTITUTE_NAME"] == "Dotenv Academy"
+        assert worker_app.config["SECRET_KEY"] == "from-dotenv-0123456789abcdef"
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

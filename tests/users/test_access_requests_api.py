@@ -207,6 +207,7 @@ def test_list_and_stats_documented_shapes(app, client, bearer, make_user, admin)
         "full_name",
         "current_access",
         "requested_access",
+        "requested_roles",
         "user_reason",
         "status",
         "approved_access",
@@ -216,6 +217,7 @@ def test_list_and_stats_documented_shapes(app, client, bearer, make_user, admin)
         "decided_at",
     }
     assert {r["status"] for r in body["requests"]} == {"pending"}
+    assert item["requested_access"] == "admin" and item["requested_roles"] == ["teacher"]
     assert item["username"].startswith("asker")
 
     denied = client.get("/admin/api/requests/list?status=denied", headers=bearer(admin)).get_json()
@@ -287,6 +289,68 @@ def test_approve_without_access_adds_the_requested_roles(app, client, bearer, ad
     assert res.status_code == 200
     assert res.get_json()["request"]["approved_access"] == "user,admin"
     assert portals(client, bearer, john) == ["user", "admin"]
+
+
+# A Backend sign-up as ADMIN asks for Examhall's admin role, which SmartAIExam's vocabulary
+# cannot name: requested_access says "user,admin" either way, requested_roles says "admin".
+
+BACKEND_ADMIN = {
+    "username": "gabriel",
+    "email": "gabriel@example.com",
+    "password": "secure_password_123",
+    "full_name": "Gabriel Francisco",
+    "role": "ADMIN",
+}
+
+
+@pytest.fixture
+def backend_admin_request(app, client) -> tuple[int, int]:
+    """(request id, user id) of a Backend POST /register as ADMIN."""
+    assert client.post("/register", json=BACKEND_ADMIN).status_code == 201
+    [row] = requests_in_db(app)
+    return row.id, row.user_id
+
+
+def test_backend_admin_request_shows_the_internal_admin_role(
+    client, bearer, admin, backend_admin_request
+):
+    rid, _ = backend_admin_request
+    listed = client.get("/admin/api/requests/list", headers=bearer(admin)).get_json()
+    [item] = listed["requests"]
+    assert item["id"] == rid
+    assert item["requested_access"] == "user,admin"
+    assert item["requested_roles"] == ["admin"]
+
+
+def test_approving_as_requested_names_the_admin_role(
+    app, client, bearer, admin, backend_admin_request
+):
+    rid, user_id = backend_admin_request
+    res = client.post(f"/admin/requests/approve/{rid}", headers=bearer(admin))
+    assert res.status_code == 200
+    body = res.get_json()
+    assert roles_of(app, user_id) == {"student", "admin"}
+    assert body["request"]["approved_access"] == "user,admin"
+    assert body["request"]["requested_roles"] == ["admin"]
+    assert body["message"] == (
+        "Request approved: gabriel now has user,admin access (Examhall roles: student, admin)."
+    )
+
+
+def test_approving_with_user_admin_grants_a_teacher_not_an_admin(
+    app, client, bearer, admin, backend_admin_request
+):
+    rid, user_id = backend_admin_request
+    res = client.post(
+        f"/admin/requests/approve/{rid}",
+        json={"approved_access": "user,admin"},
+        headers=bearer(admin),
+    )
+    assert res.status_code == 200
+    assert roles_of(app, user_id) == {"student", "teacher"}
+    body = res.get_json()
+    assert body["request"]["approved_access"] == "user,admin"
+    assert body["message"].endswith("(Examhall roles: student, teacher).")
 
 
 def test_deciding_twice_is_409(app, client, bearer, admin, john, pending):

@@ -259,6 +259,70 @@ def test_approve_from_the_page(app, client, bearer, signed_in, people):
     assert me["available_portals"] == ["user", "admin"]
 
 
+def backend_admin_signup(app, client) -> int:
+    """A Backend POST /register as ADMIN: a student with a pending request for Examhall admin."""
+    payload = {
+        "username": "gabriel",
+        "email": "gabriel@example.com",
+        "password": "secure_password_123",
+        "full_name": "Gabriel Francisco",
+        "role": "ADMIN",
+    }
+    assert app.test_client().post("/register", json=payload).status_code == 201
+    with app.app_context():
+        return db.session.scalar(select(AccessRequest.id))
+
+
+def test_requests_page_warns_when_approval_grants_admin(app, client, signed_in, people):
+    admin_rid = backend_admin_signup(app, client)
+    teacher_rid = file_request(app, people["alice"])  # SmartAIExam "admin": a teacher
+    html = client.get("/admin/access-requests", headers=BROWSER).get_data(as_text=True)
+    rows = {
+        rid: html[html.index(f'id="request-{rid}"') :].split("</tr>", 1)[0]
+        for rid in (admin_rid, teacher_rid)
+    }
+    admin_row, teacher_row = rows[admin_rid], rows[teacher_rid]
+    assert "User and admin" in admin_row
+    assert "Examhall roles: admin" in admin_row
+    assert 'data-testid="admin-warning"' in admin_row
+    assert "grants full administrator rights" in admin_row
+    assert '<option value="">As requested (adds Examhall roles: admin)</option>' in admin_row
+    # the safe choice stays the default: "User and admin" gives a teacher
+    assert '<option value="user,admin" selected>' in admin_row
+    assert "Examhall roles: teacher" in teacher_row
+    assert "admin-warning" not in teacher_row and "full administrator rights" not in teacher_row
+
+
+def test_approving_an_admin_request_from_the_page(app, client, signed_in, people):
+    rid = backend_admin_signup(app, client)
+    res = client.post(
+        f"/admin/requests/approve/{rid}",
+        data={"approved_access": "user,admin"},
+        headers=hx(signed_in),
+    )
+    assert res.status_code == 200
+    assert "gabriel now has user,admin access (Examhall roles: student, teacher)" in res.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "gabriel"))
+    assert roles_of(app, user_id) == {"student", "teacher"}
+
+
+def test_approving_as_requested_from_the_page_grants_admin(app, client, signed_in, people):
+    rid = backend_admin_signup(app, client)
+    res = client.post(
+        f"/admin/requests/approve/{rid}", data={"approved_access": ""}, headers=hx(signed_in)
+    )
+    assert res.status_code == 200
+    assert "gabriel now has user,admin access (Examhall roles: student, admin)" in res.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "gabriel"))
+    assert roles_of(app, user_id) == {"student", "admin"}
+
+
 def test_deny_from_the_page_needs_a_reason(app, client, signed_in, people):
     rid = file_request(app, people["alice"])
     bad = client.post(f"/admin/requests/deny/{rid}", data={"reason": "  "}, headers=hx(signed_in))

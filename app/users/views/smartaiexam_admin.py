@@ -309,9 +309,15 @@ def approve_request(actor: User, request_id: int) -> Response:
     def act() -> dict[str, Any]:
         body = parse_body(ApproveIn)
         req = access_requests.approve(actor, request_id, body.approved_access)
+        # The SmartAIExam string hides the internal admin role ("user,admin" either way), so
+        # the message also names the Examhall roles the user now holds.
+        held = ", ".join(R.ordered(req.user.roles))
         return {
             "success": True,
-            "message": f"Request approved: {req.user.username} now has {req.approved_access} access.",
+            "message": (
+                f"Request approved: {req.user.username} now has {req.approved_access} access "
+                f"(Examhall roles: {held})."
+            ),
             "request": access_request(req),
         }
 
