@@ -37,6 +37,16 @@ def issue_access(user: User, *, subject: str | None = None) -> str:
     return create_access_token(identity=subject or str(user.id), additional_claims=claims)
 
 
+def pair(user: User) -> dict:
+    """SmartAIExam's token block (login and Google sign-in)."""
+    return {
+        "access_token": issue_access(user),
+        "refresh_token": issue_refresh(user, R.SMARTAIEXAM),
+        "token_type": "Bearer",
+        "expires_in": access_seconds(),
+    }
+
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

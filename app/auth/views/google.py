@@ -9,9 +9,8 @@ from flask import Response, current_app, flash, redirect, request, session, url_
 from joserfc.errors import JoseError
 from pydantic import BaseModel, Field
 
-from app.auth import google, services
-from app.auth.views.smartaiexam import token_pair
-from app.auth.views.web import safe_next, sign_in
+from app.auth import google, services, tokens
+from app.auth.web_session import safe_next, sign_in
 from app.core import limits
 from app.core import roles as R
 from app.core.api import endpoint, parse
@@ -72,7 +71,7 @@ def google_token() -> Response:
         "username": user.username,
         "role": R.surface_role(user.roles, R.SMARTAIEXAM),
     }
-    data = token_pair(user) | {
+    data = tokens.pair(user) | {
         "is_new_user": is_new,
         "available_portals": R.portals(user.roles),
         "user": user_out,

@@ -34,15 +34,6 @@ bp = surface_blueprint("sae_auth", __name__, Surface.SMARTAIEXAM_AUTH, url_prefi
 account_bp = surface_blueprint("sae_account", __name__, Surface.SMARTAIEXAM)
 
 
-def token_pair(user: User) -> dict:
-    return {
-        "access_token": tokens.issue_access(user),
-        "refresh_token": tokens.issue_refresh(user, R.SMARTAIEXAM),
-        "token_type": "Bearer",
-        "expires_in": tokens.access_seconds(),
-    }
-
-
 @bp.post("/login")
 @endpoint(
     "Username or email + password → JWT tokens",
@@ -53,7 +44,7 @@ def token_pair(user: User) -> dict:
 )
 def login(body: SaeLoginIn) -> Response:
     user = services.authenticate(body.identifier, body.password, request.remote_addr)
-    data = token_pair(user) | {"available_portals": R.portals(user.roles), "user": sae_user(user)}
+    data = tokens.pair(user) | {"available_portals": R.portals(user.roles), "user": sae_user(user)}
     return respond({"status": "success", "data": data})
 
 

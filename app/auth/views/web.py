@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Response, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 from pydantic import BaseModel, Field
 
 from app.auth import services
+from app.auth.web_session import safe_next, sign_in
 from app.core import limits
 from app.core import roles as R
 from app.core.errors import AppError, Invalid
 from app.core.forms import field_errors, parse_form
 from app.core.surfaces import Surface, surface_blueprint
 from app.extensions import limiter
-from app.models import User
 
 bp = surface_blueprint("web_account", __name__, Surface.WEB)
 
@@ -42,26 +40,6 @@ class ForgotForm(BaseModel):
 class ResetForm(BaseModel):
     password: str = Field(min_length=8, max_length=1024)
     confirm_password: str = Field(min_length=1, max_length=1024)
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths, so a crafted link cannot bounce a user elsewhere."""
-    if target:
-        parts = urlsplit(target)
-        if (
-            not parts.scheme
-            and not parts.netloc
-            and target.startswith("/")
-            and not target.startswith("//")
-        ):
-            return target
-    return url_for("web.dashboard")
-
-
-def sign_in(user: User) -> None:
-    session.clear()
-    login_user(user)
-    session.permanent = True  # PERMANENT_SESSION_LIFETIME: 3 hours
 
 
 def login() -> Response:
