@@ -7,6 +7,11 @@ from app.auth.views import proctorx as proctorx_views
 from app.auth.views import shared_paths
 from app.auth.views import smartaiexam as sae_auth_views
 from app.auth.views import web as web_auth_views
+from app.categories import views as category_views
+from app.core import storage
+from app.exams.views import api as exam_api_views
+from app.exams.views import pages as exam_page_views
+from app.exams.views import structure as exam_structure_views
 from app.system import views as system_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
@@ -31,5 +36,11 @@ BLUEPRINTS = (
     sae_admin_views.public_bp,
     sae_admin_views.admin_bp,
     sae_admin_views.pages_bp,
+    exam_api_views.bp,
+    exam_structure_views.bp,
+    exam_page_views.bp,
+    category_views.api_bp,
+    category_views.pages_bp,
+    storage.bp,
     system_views.bp,
 )

@@ -27,13 +27,16 @@ def respond(
     """
     if template is None or wants_json():
         response = jsonify(data) if data is not None else Response(status=status)
-    elif htmx and block:
+    elif htmx and block and not htmx.history_restore_request:
+        # (Going back to a URL htmx pushed, htmx refetches it with HX-Request set and puts the
+        # answer in place of the whole body: that needs the full page.)
         response = Response(render_block(template, block, **context))
     else:
         response = Response(render_template(template, **context))
     response.status_code = status
     if template is not None:
         response.vary.add("HX-Request")
+        response.vary.add("HX-History-Restore-Request")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

@@ -4,10 +4,12 @@ questions goes through here, so the rule lives in one place."""
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, or_, select, true
+
 from app.core import roles as R
 from app.core.errors import Forbidden, NotFound
 from app.extensions import db
-from app.models import Exam, User
+from app.models import Exam, User, exam_co_owners
 
 AUTHOR_ROLES = (R.TEACHER, R.MANAGER, R.ADMIN)
 
@@ -35,3 +37,13 @@ def manageable_exam(actor: User, exam_id: int) -> Exam:
     if not can_manage(actor, exam):
         raise Forbidden("You can only manage your own or co-owned exams")
     return exam
+
+
+def manageable_clause(actor: User) -> ColumnElement[bool]:
+    """can_manage as SQL, for lists over many exams: every exam for admins, owned or co-owned
+    ones for teachers and managers."""
+    require_author(actor)
+    if actor.has_role(R.ADMIN):
+        return true()
+    co_owned = select(exam_co_owners.c.exam_id).where(exam_co_owners.c.user_id == actor.id)
+    return or_(Exam.owner_id == actor.id, Exam.id.in_(co_owned))

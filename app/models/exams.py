@@ -70,12 +70,21 @@ class Exam(TimestampMixin, Base):
 
     category: Mapped[Category | None] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
-    co_owners: Mapped[list[User]] = relationship(secondary=exam_co_owners)
+    # Deleting an exam leaves its children to the database (ON DELETE CASCADE): the ORM does not
+    # load a few hundred questions just to delete them one by one. Every table that refers to an
+    # exam, a section or a question must cascade (or SET NULL) in its foreign key too.
+    co_owners: Mapped[list[User]] = relationship(secondary=exam_co_owners, passive_deletes=True)
     sections: Mapped[list[Section]] = relationship(
-        back_populates="exam", cascade="all, delete-orphan", order_by="Section.position"
+        back_populates="exam",
+        cascade="all, delete-orphan",
+        order_by="Section.position",
+        passive_deletes=True,
     )
     questions: Mapped[list[Question]] = relationship(
-        back_populates="exam", cascade="all, delete-orphan", order_by="Question.position"
+        back_populates="exam",
+        cascade="all, delete-orphan",
+        order_by="Question.position",
+        passive_deletes=True,
     )
 
 

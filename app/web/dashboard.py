@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.core import roles as R
+from app.exams.access import AUTHOR_ROLES
+from app.exams.services import visible
 from app.extensions import db
 from app.models import AccessRequest, Exam, User
 
@@ -17,11 +19,10 @@ def summary(actor: User) -> dict[str, Any]:
     context: dict[str, Any] = {
         "is_staff": R.is_staff(actor.roles),
         "is_admin": actor.has_role(R.ADMIN),
+        "is_author": actor.has_role(*AUTHOR_ROLES),  # a proctor is staff but writes no exams
     }
-    if context["is_staff"]:
-        mine = (
-            select(Exam) if context["is_admin"] else select(Exam).where(Exam.owner_id == actor.id)
-        )
+    if context["is_author"]:
+        mine = visible(actor)  # owned and co-owned; every exam for admins
         context["exams"] = list(
             db.session.scalars(mine.order_by(Exam.created_at.desc()).limit(RECENT))
         )

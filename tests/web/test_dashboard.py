@@ -90,3 +90,11 @@ def test_admin_sees_counts_and_links(app: Flask, client: FlaskClient, make_user,
     assert ">Review requests</a>" in html
     assert ">Manage users</a>" in html
     assert '<a href="/admin/accounts"' in html
+
+
+def test_proctor_dashboard_has_no_authoring_section(client, make_user, web_login):
+    web_login(client, make_user("watcher", roles=("proctor",)))
+    res = client.get("/dashboard")
+    assert res.status_code == 200
+    html = res.get_data(as_text=True)
+    assert 'data-testid="staff-section"' not in html

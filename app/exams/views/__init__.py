@@ -1,0 +1,2 @@
+"""Exam routes, split by concern: api (SmartAIExam's documented exam endpoints and status
+changes), structure (sections, co-owners), pages (the list and the editor)."""
