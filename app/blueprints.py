@@ -12,6 +12,8 @@ from app.core import storage
 from app.exams.views import api as exam_api_views
 from app.exams.views import pages as exam_page_views
 from app.exams.views import structure as exam_structure_views
+from app.questions import pages as question_pages
+from app.questions import views as question_views
 from app.system import views as system_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
@@ -43,4 +45,6 @@ BLUEPRINTS = (
     category_views.pages_bp,
     storage.bp,
     system_views.bp,
+    question_pages.bp,
+    question_views.bp,
 )
