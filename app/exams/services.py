@@ -263,13 +263,22 @@ def delete_exam(actor: User, exam_id: int, confirm_name: str | None = None) -> s
     exam = manageable_exam(actor, exam_id)
     if confirm_name is not None and confirm_name.strip() != exam.name:
         raise invalid_field("confirm_name", "Type the exam's name exactly to confirm.")
-    images = db.session.scalars(
-        select(Question.image_url).where(
-            Question.exam_id == exam.id, Question.image_url.like(storage.URL_PREFIX + "%")
+    images = set(
+        db.session.scalars(
+            select(Question.image_url).where(
+                Question.exam_id == exam.id, Question.image_url.like(storage.URL_PREFIX + "%")
+            )
         )
     )
     for url in images:
-        storage.delete_on_commit(url)
+        # A copied or moved question may share the file with another exam: keep it then.
+        used_elsewhere = db.session.scalar(
+            select(func.count())
+            .select_from(Question)
+            .where(Question.image_url == url, Question.exam_id != exam.id)
+        )
+        if not used_elsewhere:
+            storage.delete_on_commit(url)
     name = exam.name
     db.session.delete(exam)
     db.session.flush()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from app.core import storage
+
 DRIVE_HOSTS = frozenset({"drive.google.com", "docs.google.com"})
 DRIVE_DIRECT = "https://drive.google.com/uc?export=view&id={id}"
 MAX_LENGTH = 500  # the column's size
@@ -44,6 +46,9 @@ def resolve_drive_link(url: str) -> str:
     return DRIVE_DIRECT.format(id=file_id) if file_id else url
 
 
+UPLOAD_FOLDER = "questions"
+
+
 def clean_image_url(value: str) -> str:
     """The URL to store for a question image, or '' for none. Raises ImageLinkError for
     anything a browser should not be sent to load: http (mixed content), other schemes, Drive
@@ -52,9 +57,12 @@ def clean_image_url(value: str) -> str:
     if not url:
         return ""
     if url.startswith("/") and not url.startswith("//"):
-        if any(c.isspace() for c in url):
-            raise ImageLinkError("an image path must not contain spaces")
-        return _fit(url)
+        # Only an uploaded question image: any other path on the site would make every viewer's
+        # browser GET it (/logout, say), and a category's picture is not the question's to own.
+        key = storage.key_for_url(url)
+        if key is None or not key.startswith(UPLOAD_FOLDER + "/"):
+            raise ImageLinkError("a path on this site must be an uploaded question image")
+        return url
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or not parts.hostname:
         raise ImageLinkError("must be an https:// URL or a path on this site starting with /")

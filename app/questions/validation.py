@@ -89,12 +89,16 @@ def _answer(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_or(""))]
 LongText = Annotated[str, BeforeValidator(_lf), Field(max_length=MAX_TEXT)]
+MAX_NUMERIC_EXPONENT = 30
+MAX_ANSWER_CHARS = 200  # Question.correct_answer is String(200)
+
 Marks = Annotated[
     Annotated[Decimal, Field(ge=0, le=MAX_MARKS, decimal_places=2, allow_inf_nan=False)] | None,
     BeforeValidator(_number),
 ]
-Tolerance = Annotated[
-    Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4, allow_inf_nan=False)] | None,
+Tolerance = Annotated[  # the column is NUMERIC(12, 4): at most 8 digits before the point
+    Annotated[Decimal, Field(ge=0, lt=Decimal("1e8"), decimal_places=4, allow_inf_nan=False)]
+    | None,
     BeforeValidator(_number),
 ]
 
@@ -311,7 +315,20 @@ def _numeric_answer(answer: str, problems: Problems) -> str:
     if not value.is_finite():
         problems.add("correct_answer", "NUMERIC needs a finite number")
         return answer
-    return format(value, "f")
+    # Checked before formatting: "1e999999999" would expand to a gigabyte of digits.
+    if value and not -MAX_NUMERIC_EXPONENT <= value.adjusted() <= MAX_NUMERIC_EXPONENT:
+        problems.add(
+            "correct_answer",
+            f"must be between 1e-{MAX_NUMERIC_EXPONENT} and 1e{MAX_NUMERIC_EXPONENT}",
+        )
+        return answer
+    text = format(value, "f")
+    if len(text) > MAX_ANSWER_CHARS:
+        problems.add(
+            "correct_answer", f"has too many digits (at most {MAX_ANSWER_CHARS} characters)"
+        )
+        return answer
+    return text
 
 
 def _clean_tags(tags: list[str], problems: Problems) -> list[str]:

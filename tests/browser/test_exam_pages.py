@@ -7,6 +7,7 @@ Screenshots land in test-artifacts/ for a person to look at."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_create_edit_publish_and_delete_an_exam(app, open_page, make_user, viewp
     page.get_by_test_id("settings-form").get_by_label("Name").fill("Optics test 2")
     page.get_by_role("button", name="Save settings").click()
     page.get_by_test_id("settings-message").wait_for()
-    page.wait_for_function("document.querySelector('h1').textContent.includes('Optics test 2')")
+    page.locator("h1").filter(has_text="Optics test 2").wait_for()
 
     page.get_by_label("Section name").fill("Lenses")
     page.get_by_role("button", name="Add section").click()
@@ -78,9 +79,7 @@ def test_create_edit_publish_and_delete_an_exam(app, open_page, make_user, viewp
     bp.screenshot(f"exam-editor-{label}")
 
     # The delete form refreshed itself after the rename: it now asks for the new name.
-    page.wait_for_function(
-        "document.querySelector('[data-confirm-name]').dataset.confirmName === 'Optics test 2'"
-    )
+    page.locator('[data-confirm-name="Optics test 2"]').wait_for(state="attached")
     delete = page.get_by_test_id("delete-exam")
     assert delete.is_disabled()
     page.get_by_label(re.compile("Type the exam's name")).fill("Optics test 2")
@@ -109,9 +108,12 @@ def test_categories_page_uploads_a_picture(open_page, make_user, tmp_path, viewp
     page.get_by_test_id("panel-message").wait_for()
     assert form.get_by_label("Name").input_value() == ""  # the form is cleared after success
     thumb = page.locator("img.thumb")
-    page.wait_for_function(  # the thumbnail is fetched after the swap; wait for it to decode
-        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
-    )
+    # The thumbnail is fetched after the swap. Poll from Python: wait_for_function compiles its
+    # predicate with eval in the page, which the CSP (rightly) refuses.
+    deadline = time.monotonic() + 10
+    while not thumb.evaluate("img => img.complete && img.naturalWidth > 0"):
+        assert time.monotonic() < deadline, "the category thumbnail never loaded"
+        page.wait_for_timeout(50)
     assert thumb.evaluate("img => img.naturalWidth") == 32
     bp.screenshot(f"categories-{label}")
     page.once("dialog", lambda dialog: dialog.accept())

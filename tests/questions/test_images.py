@@ -41,7 +41,8 @@ def test_other_links_unchanged_by_resolution(url):
 
 
 @pytest.mark.parametrize(
-    "url", ["https://cdn.example.com/q/1.png?v=2", "/uploads/questions/1.png", ""]
+    "url",
+    ["https://cdn.example.com/q/1.png?v=2", "/uploads/questions/" + "ab" * 16 + ".png", ""],
 )
 def test_accepted_image_links(url):
     assert clean_image_url(url) == url
@@ -57,7 +58,9 @@ def test_accepted_image_links(url):
         ("ftp://example.com/a.png", "https://"),
         ("https://drive.google.com/drive/folders/1AbC", "names no file"),
         ("https://drive.google.com/open?id=", "names no file"),
-        ("/path with space.png", "spaces"),
+        ("/path with space.png", "uploaded question image"),
+        ("/logout", "uploaded question image"),  # every viewer's browser would GET it
+        ("/uploads/categories/" + "cd" * 16 + ".png", "uploaded question image"),
         ("https://example.com/" + "a" * 500, "500"),
     ],
 )

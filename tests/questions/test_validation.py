@@ -5,7 +5,10 @@ writes nothing."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from app.extensions import db
+from app.models import Question
 from tests.questions.conftest import MCQ, MSQ, NUMERIC
 
 DRIVE_FOLDER = "https://drive.google.com/drive/folders/1AbCdEf"
@@ -177,3 +180,23 @@ def test_latex_and_unicode_stored_as_typed(client, bearer, teacher_a, exam_a):
     body = {"exam_id": exam_a, **MCQ, "question_text": text, "option_a": "\\(\\alpha\\)"}
     q = client.post("/admin/questions/add-ajax", json=body, headers=bearer(teacher_a)).get_json()
     assert q["question"]["question_text"] == text and q["question"]["option_a"] == "\\(\\alpha\\)"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("correct_answer", "1e300"),  # 301 digits: more than the column holds
+        ("correct_answer", "1e999999999"),  # would expand to a gigabyte before any length check
+        ("correct_answer", "1e-50"),
+        ("tolerance", "123456789"),  # NUMERIC(12, 4) holds 8 digits before the point
+    ],
+)
+def test_numeric_values_outside_what_is_stored_are_400(
+    app, client, bearer, teacher_a, exam_a, field, value
+):
+    body = {"exam_id": exam_a, **NUMERIC, field: value}
+    res = client.post("/admin/questions/add-ajax", json=body, headers=bearer(teacher_a))
+    assert res.status_code == 400
+    assert res.get_json()["success"] is False and field in res.get_json()["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Question)) == 0

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, flash, redirect, request, url_for
 from sqlalchemy import func, or_, select
 
+from app.core import storage
 from app.core.auth import auth_required
 from app.core.errors import Invalid
 from app.core.respond import respond
@@ -15,6 +16,7 @@ from app.exams.access import AUTHOR_ROLES, manageable_exam
 from app.extensions import db, htmx
 from app.models import Exam, Question, User
 from app.questions import services
+from app.questions.images import UPLOAD_FOLDER
 from app.questions.pages.common import (
     DIFFICULTIES,
     EDITOR_TEMPLATE,
@@ -260,6 +262,16 @@ def saved(exam_id: int, question_id: int, message: str) -> Response:
     return redirect(target, 303)
 
 
+def attach_uploaded_image(data: dict[str, Any]) -> None:
+    """A picture chosen in the editor replaces the image address: stored under
+    uploads/questions after Pillow has decoded it, and removed again if the save fails."""
+    upload = request.files.get("image_file")
+    if upload is None or not upload.filename:
+        return
+    stored = storage.save_image(storage.read_limited(upload.stream), UPLOAD_FOLDER, "image_url")
+    data["image_path"] = stored.url
+
+
 @bp.route("/exams/<int:exam_id>/questions/new", methods=["GET", "POST"])
 @auth_required(*AUTHOR_ROLES)
 def new_question(actor: User, exam_id: int) -> Response:
@@ -273,6 +285,7 @@ def new_question(actor: User, exam_id: int) -> Response:
         )
     data, shown = form_from_request()
     try:
+        attach_uploaded_image(data)
         question = services.add_question(actor, exam.id, data)
     except Invalid as err:
         db.session.rollback()
@@ -297,6 +310,7 @@ def edit_question(actor: User, question_id: int) -> Response:
         return respond(data, template=EDITOR_TEMPLATE, block="editor", **context)
     data, shown = form_from_request()
     try:
+        attach_uploaded_image(data)
         question = services.edit_question(actor, question_id, data)
     except Invalid as err:
         db.session.rollback()
