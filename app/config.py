@@ -93,6 +93,9 @@ class Config:
         self.WTF_CSRF_CHECK_DEFAULT = False  # core.security decides which requests need it
         self.WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
         self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 25) * 1024 * 1024
+        # Uploaded images (categories, questions); default instance/uploads. On several hosts,
+        # point every web process at one shared directory.
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None
 
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or self.SECRET_KEY
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=_int("JWT_ACCESS_SECONDS", 3600))
