@@ -24,6 +24,7 @@ from app.exams.presenters import proctoring
 from app.exams.schemas import ExamFieldsIn
 from app.extensions import db
 from app.models import Category, Exam, Question, User
+from app.questions.images import release_unused_images
 
 # Field name in requests -> column, for the fields that are copied as they are.
 PLAIN = {
@@ -270,18 +271,10 @@ def delete_exam(actor: User, exam_id: int, confirm_name: str | None = None) -> s
             )
         )
     )
-    for url in images:
-        # A copied or moved question may share the file with another exam: keep it then.
-        used_elsewhere = db.session.scalar(
-            select(func.count())
-            .select_from(Question)
-            .where(Question.image_url == url, Question.exam_id != exam.id)
-        )
-        if not used_elsewhere:
-            storage.delete_on_commit(url)
     name = exam.name
     db.session.delete(exam)
-    db.session.flush()
+    db.session.flush()  # the database cascade removes the questions here
+    release_unused_images(images)  # a copy in another exam may still show a picture
     return name
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from sqlalchemy import func, select
+
 from app.core import storage
+from app.extensions import db
+from app.models import Question
 
 DRIVE_HOSTS = frozenset({"drive.google.com", "docs.google.com"})
 DRIVE_DIRECT = "https://drive.google.com/uc?export=view&id={id}"
@@ -80,3 +84,16 @@ def _fit(url: str) -> str:
     if len(url) > MAX_LENGTH:
         raise ImageLinkError(f"at most {MAX_LENGTH} characters")
     return url
+
+
+def release_unused_images(urls: set[str]) -> None:
+    """Uploaded pictures that no question shows any more are deleted once the change commits
+    (a duplicated question shares its picture, so each file is checked, not assumed)."""
+    for url in urls:
+        if storage.key_for_url(url) is None:
+            continue  # an https or Drive link: not ours to delete
+        still_used = db.session.scalar(
+            select(func.count()).select_from(Question).where(Question.image_url == url)
+        )
+        if not still_used:
+            storage.delete_on_commit(url)

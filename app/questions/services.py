@@ -42,6 +42,7 @@ from app.core.pagination import Page, paginate
 from app.exams.access import can_manage, manageable_clause, manageable_exam, require_author
 from app.extensions import db
 from app.models import Exam, Question, Section, User
+from app.questions.images import release_unused_images
 from app.questions.presenters import editable
 from app.questions.validation import OPTION_KEYS, TYPES, Problems, clean
 
@@ -132,9 +133,12 @@ def edit_question(actor: User, question_id: int, changes: Mapping[str, Any]) -> 
     if target != question.exam_id:
         question.exam_id = target
         question.position = next_position(target)
+    replaced = question.image_url
     for key, value in fields.items():
         setattr(question, key, value)
     db.session.flush()
+    if replaced and replaced != question.image_url:
+        release_unused_images({replaced})
     return question
 
 
@@ -153,8 +157,10 @@ def _merged(question: Question, changes: Mapping[str, Any]) -> dict[str, Any]:
 
 def delete_question(actor: User, question_id: int) -> None:
     question = get_question(actor, question_id)
+    image = question.image_url
     db.session.delete(question)
     db.session.flush()
+    release_unused_images({image} if image else set())
 
 
 def duplicate_question(actor: User, question_id: int) -> Question:
@@ -198,9 +204,11 @@ def delete_questions(actor: User, ids: Sequence[int]) -> int:
             f"{', '.join(map(str, refused))} are not in one",
             forbidden_ids=refused,
         )
+    images = {q.image_url for q in found if q.image_url}
     for question in found:
         db.session.delete(question)
     db.session.flush()
+    release_unused_images(images)
     return len(found)
 
 

@@ -103,3 +103,32 @@ def test_deleting_an_exam_keeps_a_picture_another_exam_uses(app, client, make_us
     assert res.status_code == 200
     with client.get(url) as gone:
         assert gone.status_code == 404  # the last user is gone, and so is the file
+
+
+def test_deleting_questions_removes_a_picture_once_nothing_shows_it(app, client, make_user, bearer):
+    teacher = make_user("tidy", roles=("teacher",))
+    exam_id = new_exam(app, teacher.id, "Tidy")
+    with app.test_request_context():
+        from app.core import storage
+
+        actor = db.session.get(type(teacher), teacher.id)
+        url = storage.save_image(png_bytes(), "questions", "image_url").url
+        base = {
+            "question_type": "MCQ",
+            "question_text": "Q",
+            "option_a": "x",
+            "option_b": "y",
+            "correct_answer": "A",
+            "image_path": url,
+        }
+        original = services.add_question(actor, exam_id, dict(base))
+        copy = services.duplicate_question(actor, original.id)  # shares the picture
+        ids = (original.id, copy.id)
+        db.session.commit()
+    headers = bearer(teacher)
+    assert client.post(f"/admin/questions/delete/{ids[0]}", headers=headers).status_code == 200
+    with client.get(url) as shown:
+        assert shown.status_code == 200  # the copy still shows it
+    assert client.post(f"/admin/questions/delete/{ids[1]}", headers=headers).status_code == 200
+    with client.get(url) as gone:
+        assert gone.status_code == 404
