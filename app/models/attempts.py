@@ -86,9 +86,12 @@ class Attempt(Base):
     marked: Mapped[list[int]] = mapped_column(JSON, default=list)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     synced_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Fixed at start (shuffled when the exam asks), so a reload shows the same order.
+    # Fixed at start, so a reload shows the same paper: the questions in the order shown
+    # (shuffled when the exam asks), and per question {"type", "letters", "order"}: its type,
+    # the option letters it had, and the order its options are shown in. Syncs are checked
+    # against this snapshot without reading the questions again.
     question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    option_orders: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
+    layout: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)
 
     exam: Mapped[Exam] = relationship()
     user: Mapped[User] = relationship()

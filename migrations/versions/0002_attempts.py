@@ -52,7 +52,7 @@ def upgrade():
     sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('synced_at', sa.DateTime(), nullable=True),
     sa.Column('question_ids', sa.JSON(), nullable=False),
-    sa.Column('option_orders', sa.JSON(), nullable=False),
+    sa.Column('layout', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['exam_id'], ['exams.id'], name=op.f('fk_attempts_exam_id_exams'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_attempts_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attempts')),

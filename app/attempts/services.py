@@ -1,0 +1,422 @@
+"""Sitting an exam: start or resume, save answers, submit, and the automatic submission of
+attempts whose time is up. Services flush and never commit; the request (or the job) commits.
+
+Three promises shape this module:
+- Nothing a student saved is lost. Answers are written to the attempt row on every sync; a sync
+  is acknowledged only after its UPDATE matched the open attempt, and submission reads the
+  answers from the very row it closes (UPDATE ... RETURNING), so an acknowledged answer is
+  always scored.
+- The clock is the server's. The deadline is fixed at start (and moved only by a teacher's
+  extra time or a change to the exam's end); syncs are taken up to a grace after it.
+- Retries are safe. Syncs carry a sequence number and only a newer one changes anything;
+  starting twice resumes; submitting twice returns the same result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.attempts import answers as answer_rules
+from app.attempts import hot, paper, rules
+from app.attempts.scoring import Key
+from app.attempts.scoring import score as mark
+from app.core import roles as R
+from app.core.auth import ClaimedIdentity, verified
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.exams import schedule
+from app.extensions import db
+from app.models import (
+    Attempt,
+    AttemptAllowance,
+    Exam,
+    Question,
+    QuestionResponse,
+    Result,
+    User,
+    utcnow,
+)
+from app.models.attempts import IN_PROGRESS, SUBMITTED
+
+SUBMITTED_MESSAGE = "This attempt has been submitted; its answers can no longer change."
+TIME_UP_MESSAGE = (
+    "Time is up: your attempt was submitted with the answers saved before the deadline."
+)
+
+
+# Finding things ----------------------------------------------------------------------------
+
+
+def takeable_exam(actor: User, exam_id: int) -> Exam:
+    """A published exam, for a student. Drafts and archived exams do not exist for students."""
+    exam = db.session.get(Exam, exam_id)
+    if exam is None or exam.status != "published":
+        raise NotFound("Exam not found")
+    if not actor.has_role(R.STUDENT):
+        raise Forbidden("Only students take exams. Sign in with a student account.")
+    return exam
+
+
+def allowance_for(exam_id: int, user_id: int) -> AttemptAllowance | None:
+    return db.session.get(AttemptAllowance, (exam_id, user_id))
+
+
+def attempts_used(exam_id: int, user_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).where(Attempt.exam_id == exam_id, Attempt.user_id == user_id)
+        )
+        or 0
+    )
+
+
+def open_attempt(exam_id: int, user_id: int, now: datetime | None = None) -> Attempt | None:
+    """The student's attempt in progress, submitting it first if its time ran out (the "next
+    access" half of the automatic submission; the periodic job is the other)."""
+    now = now or utcnow()
+    attempt = db.session.scalar(
+        select(Attempt).where(
+            Attempt.exam_id == exam_id, Attempt.user_id == user_id, Attempt.status == IN_PROGRESS
+        )
+    )
+    if attempt is not None and rules.overdue(attempt, now):
+        finalize(attempt.id, "timeout", now)
+        return None
+    return attempt
+
+
+def latest_submitted(exam_id: int, user_id: int) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt)
+        .where(Attempt.exam_id == exam_id, Attempt.user_id == user_id, Attempt.status == SUBMITTED)
+        .order_by(Attempt.number.desc())
+        .limit(1)
+    )
+
+
+# Starting ----------------------------------------------------------------------------------
+
+
+def start(
+    actor: User, exam_id: int, now: datetime | None = None, rng: random.Random | None = None
+) -> tuple[Attempt, bool]:
+    """The open attempt (resumed: True) or a new one (False)."""
+    now = now or utcnow()
+    exam = takeable_exam(actor, exam_id)
+    attempt = open_attempt(exam.id, actor.id, now)
+    if attempt is not None:
+        return attempt, True
+    state = rules.window(exam, now)
+    if state == rules.UPCOMING:
+        when = schedule.to_local(exam.starts_at)
+        raise Invalid(
+            f"This exam opens at {when:%d %b %Y, %H:%M %Z}."
+            if when
+            else "This exam is not scheduled yet."
+        )
+    if state == rules.CLOSED:
+        raise Invalid("This exam has closed.")
+    allowance = allowance_for(exam.id, actor.id)
+    allowed = rules.allowed_attempts(exam, allowance)
+    used = attempts_used(exam.id, actor.id)
+    if allowed is not None and used >= allowed:
+        raise Invalid(f"Max attempts ({allowed}) reached")
+    sheet, _cached = paper.paper_for(exam)
+    if not sheet.questions:
+        raise Invalid("This exam has no questions yet.")
+    order, layout = paper.new_layout(exam, sheet, rng or random.SystemRandom())
+    attempt = Attempt(
+        exam_id=exam.id,
+        user_id=actor.id,
+        number=used + 1,
+        status=IN_PROGRESS,
+        started_at=now.replace(microsecond=0),
+        deadline_at=rules.deadline(exam, now, allowance.extra_minutes if allowance else 0),
+        submit_reason="",
+        answers={},
+        marked=[],
+        seq=0,
+        question_ids=order,
+        layout=layout,
+    )
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request of this student's started the same attempt a moment ago (a double
+        # click, two tabs): theirs stands and this one resumes it.
+        db.session.rollback()
+        existing = open_attempt(exam_id, actor.id, now)
+        if existing is None:
+            raise Conflict("The exam was started from another window; reload the page.") from None
+        return existing, True
+    return attempt, False
+
+
+# Saving answers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    saved: bool  # False: a newer sync was already stored; this one changed nothing
+    seq: int
+    saved_at: datetime
+    deadline_at: datetime | None = None
+
+
+def _entry(identity: ClaimedIdentity, exam_id: int, now: datetime) -> hot.OpenAttempt:
+    """The open attempt's id and layout, from this process's memory or the database."""
+    entry = hot.lookup(exam_id, identity.user_id)
+    if entry is not None:
+        return entry
+    user = verified(identity)
+    attempt = open_attempt(exam_id, user.id, now)
+    if attempt is None:
+        _no_open_attempt(exam_id, user.id)
+    return hot.remember(exam_id, user.id, hot.OpenAttempt(attempt.id, dict(attempt.layout)))
+
+
+def _no_open_attempt(exam_id: int, user_id: int) -> None:
+    if latest_submitted(exam_id, user_id) is not None:
+        raise Conflict(SUBMITTED_MESSAGE, submitted=True)
+    raise Conflict("You have no attempt in progress for this exam. Start the exam first.")
+
+
+def _write(
+    entry: hot.OpenAttempt,
+    *,
+    identity: ClaimedIdentity,
+    cleaned: dict[str, Any],
+    marks: list[int] | None,
+    seq: int | None,
+    now: datetime,
+) -> int | None:
+    """One UPDATE that saves the answers only if the attempt is still open, within its grace,
+    the sequence number is newer, and the account's auth stamp still matches: the whole
+    authorisation of a sync, checked by the database in the statement that writes."""
+    values: dict[str, Any] = {"answers": cleaned, "synced_at": now}
+    if marks is not None:
+        values["marked"] = marks
+    values["seq"] = seq if seq is not None else Attempt.seq + 1
+    stmt = (
+        update(Attempt)
+        .where(
+            Attempt.id == entry.attempt_id,
+            Attempt.user_id == identity.user_id,
+            Attempt.status == IN_PROGRESS,
+            Attempt.deadline_at >= now - rules.GRACE,
+            exists().where(User.id == identity.user_id, User.auth_stamp == identity.stamp),
+        )
+        .values(**values)
+        .returning(Attempt.seq)
+        .execution_options(synchronize_session=False)
+    )
+    if seq is not None:
+        stmt = stmt.where(Attempt.seq < seq)
+    return db.session.execute(stmt).scalar()
+
+
+def sync(
+    identity: ClaimedIdentity,
+    exam_id: int,
+    answers: Any,
+    *,
+    marked: Any = None,
+    seq: int | None = None,
+    now: datetime | None = None,
+) -> Saved:
+    """Store the student's answers (the whole set, as the player holds it). Without `seq`
+    every sync is taken as the newest, as SmartAIExam clients expect."""
+    now = (now or utcnow()).replace(microsecond=0)
+    entry = _entry(identity, exam_id, now)
+    cleaned, marks = answer_rules.clean(answers, marked, entry.layout)
+    stored = _write(entry, identity=identity, cleaned=cleaned, marks=marks, seq=seq, now=now)
+    if stored is not None:
+        return Saved(True, stored, now)
+    # Nothing matched: find out why from the database (the rare path).
+    hot.forget(exam_id, identity.user_id)
+    user = verified(identity)
+    attempt = db.session.get(Attempt, entry.attempt_id, populate_existing=True)
+    if attempt is None or attempt.status != IN_PROGRESS:
+        current = open_attempt(exam_id, user.id, now)
+        if current is None:
+            _no_open_attempt(exam_id, user.id)
+        return sync(
+            identity, exam_id, answers, marked=marked, seq=seq, now=now
+        )  # a newer attempt is open
+    if rules.overdue(attempt, now):
+        finalize(attempt.id, "timeout", now)
+        raise Conflict(TIME_UP_MESSAGE, submitted=True)
+    return Saved(False, attempt.seq, attempt.synced_at or now, attempt.deadline_at)
+
+
+# Submitting --------------------------------------------------------------------------------
+
+
+def submit(
+    actor: User,
+    exam_id: int,
+    final: dict[str, Any] | None = None,
+    identity: ClaimedIdentity | None = None,
+    now: datetime | None = None,
+) -> Result:
+    """Close the student's attempt and score it. `final` is an optional last sync sent with
+    the submission (the player sends what it holds); a stale one is ignored. Idempotent: a
+    second submission returns the first one's result."""
+    now = (now or utcnow()).replace(microsecond=0)
+    takeable_exam(actor, exam_id)
+    attempt = open_attempt(exam_id, actor.id, now)
+    if attempt is None:
+        last = latest_submitted(exam_id, actor.id)
+        if last is None or last.result is None:
+            raise Invalid("You have not started this exam.")
+        return last.result
+    if final and identity is not None and "answers" in final:
+        # A Conflict means it closed meanwhile: finalize below returns that result.
+        with contextlib.suppress(Conflict):
+            sync(
+                identity,
+                exam_id,
+                final["answers"],
+                marked=final.get("markedForReview"),
+                seq=final.get("seq"),
+                now=now,
+            )
+    return finalize(attempt.id, "student", now)
+
+
+def finalize(attempt_id: int, reason: str, now: datetime | None = None) -> Result:
+    """Close the attempt and score the answers it held at that instant. Whoever closes it
+    first (the student, the periodic job, a next access) scores it; everyone else gets that
+    result."""
+    now = (now or utcnow()).replace(microsecond=0)
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.status == IN_PROGRESS)
+        .values(status=SUBMITTED, submitted_at=now, submit_reason=reason)
+        .returning(Attempt.answers, Attempt.marked)
+        .execution_options(synchronize_session=False)
+    ).first()
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if claimed is None:
+        result = db.session.scalar(select(Result).where(Result.attempt_id == attempt_id))
+        if result is None:
+            raise Conflict("This attempt is being submitted; reload the page in a moment.")
+        return result
+    hot.forget(attempt.exam_id, attempt.user_id)
+    return _score(attempt, claimed.answers or {}, claimed.marked or [], now)
+
+
+def _score(attempt: Attempt, answers: dict[str, Any], marked: list[int], now: datetime) -> Result:
+    exam = attempt.exam
+    questions = {
+        q.id: q
+        for q in db.session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
+    }
+    ended = min(now, attempt.deadline_at)
+    result = Result(
+        attempt_id=attempt.id,
+        exam_id=attempt.exam_id,
+        user_id=attempt.user_id,
+        submitted_at=now,
+        time_taken_seconds=max(0, int((ended - attempt.started_at).total_seconds())),
+    )
+    score = max_score = 0
+    counts = {"correct": 0, "wrong": 0, "partial": 0, "unanswered": 0}
+    marked_ids = set(marked)
+    for position, qid in enumerate(attempt.question_ids, start=1):
+        q = questions.get(qid)
+        if q is None:  # deleted while the attempt was open: nothing to score against
+            continue
+        key = Key(
+            question_type=q.question_type,
+            correct_answer=q.correct_answer,
+            tolerance=q.tolerance,
+            positive=q.positive_marks if q.positive_marks is not None else exam.positive_marks,
+            negative=q.negative_marks if q.negative_marks is not None else exam.negative_marks,
+        )
+        answer = answers.get(str(qid))
+        outcome = mark(key, answer, exam.msq_partial_credit)
+        score += outcome.marks
+        max_score += key.positive
+        if outcome.is_correct is None:
+            counts["unanswered"] += 1
+        elif outcome.is_correct:
+            counts["correct"] += 1
+        elif outcome.partial:
+            counts["partial"] += 1
+        else:
+            counts["wrong"] += 1
+        result.responses.append(
+            QuestionResponse(
+                question_id=qid,
+                position=position,
+                section_name=q.section.name if q.section else "",
+                question_type=(q.question_type or "").upper(),
+                answer=answer if outcome.is_correct is not None else None,
+                marked_for_review=qid in marked_ids,
+                correct_answer=q.correct_answer,
+                tolerance=q.tolerance,
+                positive_marks=key.positive,
+                negative_marks=key.negative,
+                is_correct=outcome.is_correct,
+                marks_awarded=outcome.marks,
+            )
+        )
+    result.score, result.max_score = score, max_score
+    for name, value in counts.items():
+        setattr(result, name, value)
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def close_overdue(now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Ids of open attempts past their deadline and grace, for the periodic job."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(Attempt.id)
+            .where(Attempt.status == IN_PROGRESS, Attempt.deadline_at < now - rules.GRACE)
+            .order_by(Attempt.deadline_at)
+            .limit(limit)
+        )
+    )
+
+
+# Status ------------------------------------------------------------------------------------
+
+
+def attempts_status(actor: User, exam_id: int, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    exam = takeable_exam(actor, exam_id)
+    attempt = open_attempt(exam.id, actor.id, now)
+    used = attempts_used(exam.id, actor.id)
+    allowed = rules.allowed_attempts(exam, allowance_for(exam.id, actor.id))
+    completed = used - (1 if attempt else 0)
+    return {
+        "has_active_attempt": attempt is not None,
+        "attempt_id": attempt.id if attempt else None,
+        "attempt_number": attempt.number if attempt else None,
+        "start_time": f"{attempt.started_at:%Y-%m-%d %H:%M:%S}" if attempt else None,
+        "completed_count": completed,
+        "max_attempts": allowed if allowed is not None else 0,
+        "attempts_remaining": rules.remaining(allowed, used),
+        "unlimited": allowed is None,
+        "deadline_at": attempt.deadline_at if attempt else None,
+        "seconds_left": rules.seconds_left(attempt, now) if attempt else None,
+        "window": rules.window(exam, now),
+    }
+
+
+def preload(actor: User, exam_id: int) -> tuple[int, bool]:
+    """Warm this process's copy of the exam's questions; (question count, already cached)."""
+    exam = takeable_exam(actor, exam_id)
+    sheet, cached = paper.paper_for(exam)
+    return len(sheet.questions), cached
