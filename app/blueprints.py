@@ -1,5 +1,7 @@
 """Every blueprint, in one list, so the wiring of the whole app reads in one place."""
 
+from app.attempts.views import api as attempt_api_views
+from app.attempts.views import pages as attempt_page_views
 from app.auth.views import backend as backend_auth_views
 from app.auth.views import google as google_views
 from app.auth.views import pn as pn_auth_views
@@ -14,6 +16,7 @@ from app.exams.views import pages as exam_page_views
 from app.exams.views import structure as exam_structure_views
 from app.questions import pages as question_pages
 from app.questions import views as question_views
+from app.results import views as result_views
 from app.system import views as system_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
@@ -47,4 +50,7 @@ BLUEPRINTS = (
     system_views.bp,
     question_pages.bp,
     question_views.bp,
+    attempt_api_views.bp,
+    attempt_page_views.bp,
+    result_views.bp,
 )

@@ -196,7 +196,7 @@ def _write(
     marks: list[int] | None,
     seq: int | None,
     now: datetime,
-) -> int | None:
+) -> Any:
     """One UPDATE that saves the answers only if the attempt is still open, within its grace,
     the sequence number is newer, and the account's auth stamp still matches: the whole
     authorisation of a sync, checked by the database in the statement that writes."""
@@ -214,12 +214,12 @@ def _write(
             exists().where(User.id == identity.user_id, User.auth_stamp == identity.stamp),
         )
         .values(**values)
-        .returning(Attempt.seq)
+        .returning(Attempt.seq, Attempt.deadline_at)
         .execution_options(synchronize_session=False)
     )
     if seq is not None:
         stmt = stmt.where(Attempt.seq < seq)
-    return db.session.execute(stmt).scalar()
+    return db.session.execute(stmt).first()
 
 
 def sync(
@@ -238,7 +238,7 @@ def sync(
     cleaned, marks = answer_rules.clean(answers, marked, entry.layout)
     stored = _write(entry, identity=identity, cleaned=cleaned, marks=marks, seq=seq, now=now)
     if stored is not None:
-        return Saved(True, stored, now)
+        return Saved(True, stored.seq, now, stored.deadline_at)
     # Nothing matched: find out why from the database (the rare path).
     hot.forget(exam_id, identity.user_id)
     user = verified(identity)

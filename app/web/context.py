@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,3 +41,12 @@ def register_template_context(app: Flask) -> None:
         zone = ZoneInfo(current_app.config["INSTITUTE_TIMEZONE"])
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         return aware.astimezone(zone).strftime(fmt)
+
+    @app.template_filter("trim_decimal")
+    def trim_decimal(value: Decimal | float | int | None) -> str:
+        """Marks as people write them: 4, 4.5, -1.25 (never 4.00)."""
+        if value is None:
+            return ""
+        number = Decimal(str(value))
+        text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.attempts import catalogue
 from app.core import roles as R
 from app.exams.access import AUTHOR_ROLES
 from app.exams.services import visible
@@ -27,8 +28,8 @@ def summary(actor: User) -> dict[str, Any]:
             db.session.scalars(mine.order_by(Exam.created_at.desc()).limit(RECENT))
         )
     if actor.has_role(R.STUDENT):
-        published = select(Exam).where(Exam.status == "published").order_by(Exam.starts_at)
-        context["open_exams"] = list(db.session.scalars(published.limit(RECENT)))
+        context["student_exams"] = catalogue.student_exams(actor)
+        context["by_category"] = catalogue.by_category
     if context["is_admin"]:
         context["pending_requests"] = db.session.scalar(
             select(func.count()).select_from(AccessRequest).where(AccessRequest.status == "pending")
