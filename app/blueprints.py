@@ -1,5 +1,6 @@
 """Every blueprint, in one list, so the wiring of the whole app reads in one place."""
 
+from app.attempts.views import admin as attempt_admin_views
 from app.attempts.views import api as attempt_api_views
 from app.attempts.views import pages as attempt_page_views
 from app.auth.views import backend as backend_auth_views
@@ -52,5 +53,7 @@ BLUEPRINTS = (
     question_views.bp,
     attempt_api_views.bp,
     attempt_page_views.bp,
+    attempt_admin_views.api_bp,
+    attempt_admin_views.pages_bp,
     result_views.bp,
 )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import demo
+from app.attempts.jobs import close_overdue_now
 from app.core import roles as R
 from app.core.errors import AppError
 from app.extensions import db
@@ -14,6 +17,7 @@ from app.users import services as users
 
 users_cli = AppGroup("users", help="Create accounts and change roles.")
 demo_cli = AppGroup("demo", help="Demo data for a first look.")
+attempts_cli = AppGroup("attempts", help="Exam attempts: submit those whose time ran out.")
 
 ROLE = click.Choice(R.INTERNAL_ROLES)
 
@@ -81,6 +85,25 @@ def seed(if_empty: bool) -> None:
         click.echo(f"  {a.username:<10} {a.password:<20} ({', '.join(a.roles)})")
 
 
+@attempts_cli.command("close-overdue")
+@click.option(
+    "--every",
+    type=click.IntRange(min=5),
+    default=None,
+    help="Keep running, checking every N seconds (what `make run` does without Redis).",
+)
+def close_overdue(every: int | None) -> None:
+    """Submit attempts left open past their deadline, with their last saved answers."""
+    while True:
+        closed = close_overdue_now()
+        if every is None:
+            click.echo(f"{closed} attempt(s) submitted")
+            return
+        db.session.remove()
+        time.sleep(every)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(attempts_cli)

@@ -41,7 +41,7 @@ class ExamCard:
         return self.exam.category.name if self.exam.category else UNCATEGORISED
 
 
-def _card(exam: Exam, now: datetime, used: int, allowance, open_attempt, latest) -> ExamCard:
+def _card(exam: Exam, now: datetime, used: int, *, allowance, open_attempt, latest) -> ExamCard:
     allowed = rules.allowed_attempts(exam, allowance)
     window = rules.window(exam, now)
     if open_attempt is not None and not rules.overdue(open_attempt, now):
@@ -89,7 +89,9 @@ def student_exams(actor: User, now: datetime | None = None) -> dict[str, list[Ex
     }
     allowances = {
         a.exam_id: a
-        for a in db.session.scalars(select(AttemptAllowance).where(AttemptAllowance.user_id == actor.id))
+        for a in db.session.scalars(
+            select(AttemptAllowance).where(AttemptAllowance.user_id == actor.id)
+        )
     }
     latest: dict[int, Result] = {}
     for result in db.session.scalars(
@@ -102,12 +104,14 @@ def student_exams(actor: User, now: datetime | None = None) -> dict[str, list[Ex
             exam,
             now,
             used.get(exam.id, 0),
-            allowances.get(exam.id),
-            open_attempts.get(exam.id),
-            latest.get(exam.id),
+            allowance=allowances.get(exam.id),
+            open_attempt=open_attempts.get(exam.id),
+            latest=latest.get(exam.id),
         )
         cards[card.state].append(card)
-    cards[PAST].sort(key=lambda c: c.latest.submitted_at if c.latest else c.exam.ends_at or now, reverse=True)
+    cards[PAST].sort(
+        key=lambda c: c.latest.submitted_at if c.latest else c.exam.ends_at or now, reverse=True
+    )
     return {state: cards.get(state, []) for state in (IN_PROGRESS_STATE, AVAILABLE, UPCOMING, PAST)}
 
 
@@ -136,4 +140,6 @@ def card_for(actor: User, exam: Exam, now: datetime | None = None) -> ExamCard:
         .limit(1)
     )
     allowance = db.session.get(AttemptAllowance, (exam.id, actor.id))
-    return _card(exam, now, used or 0, allowance, open_attempt, latest)
+    return _card(
+        exam, now, used or 0, allowance=allowance, open_attempt=open_attempt, latest=latest
+    )

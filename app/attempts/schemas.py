@@ -100,3 +100,96 @@ class StatusOut(BaseModel):
     deadline_at: str | None
     seconds_left: int | None
     window: str = Field(description="upcoming | open | closed")
+
+
+# Admin: attempts ---------------------------------------------------------------------------
+
+
+class AttemptsSearchQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = Field(
+        default="", max_length=200, description="Student (username, name, e-mail) or exam name"
+    )
+    exam_id: int | None = Field(default=None, ge=1, description="One exam: lists every student")
+    status: str | None = Field(default=None, description="unlimited | available | exhausted")
+    page: int = Field(default=1, ge=1)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
+class AttemptRow(BaseModel):
+    student_id: int
+    username: str
+    full_name: str
+    exam_id: int
+    exam_name: str
+    max_attempts: int
+    extra_attempts: int
+    allowed_attempts: int | None
+    used_attempts: int
+    attempts_remaining: int | None
+    status: str
+    in_progress: bool
+    extra_minutes: int
+    last_attempt_at: str | None
+
+
+class AttemptsSearchOut(BaseModel):
+    success: bool
+    attempts: list[AttemptRow]
+    pagination: dict[str, Any]
+
+
+class ModifyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [{"student_id": 5, "exam_id": 42, "action": "increase", "amount": 1}]
+        },
+    )
+
+    student_id: int = Field(ge=1)
+    exam_id: int = Field(ge=1)
+    action: str = Field(description="reset | increase | decrease")
+    amount: int | None = Field(default=None, description="1-100 for increase/decrease (default 1)")
+
+
+class BulkItem(BaseModel):
+    student_id: int = Field(ge=1)
+    exam_id: int = Field(ge=1)
+
+
+class BulkModifyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"items": [{"student_id": 5, "exam_id": 42}], "action": "reset", "amount": 0}
+            ]
+        },
+    )
+
+    items: list[BulkItem]
+    action: str
+    amount: int | None = None
+
+
+class ExtraTimeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    student_id: int = Field(ge=1)
+    exam_id: int = Field(ge=1)
+    minutes: int = Field(description="Extra minutes on every attempt, 0-1440 (0 removes it)")
+
+
+class ModifyOut(BaseModel):
+    success: bool
+    message: str
+    attempt: AttemptRow
+
+
+class BulkModifyOut(BaseModel):
+    success: bool
+    message: str
+    updated: int
+    attempts: list[AttemptRow]

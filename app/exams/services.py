@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.attempts import deadlines
 from app.core import storage
 from app.core.api import human
 from app.core.errors import Invalid
@@ -250,9 +251,11 @@ def create_exam(actor: User, body: ExamFieldsIn) -> Exam:
 
 
 def update_exam(actor: User, exam_id: int, body: ExamFieldsIn) -> Exam:
+    """A new duration or end moves the deadlines of students sitting the exam now."""
     exam = manageable_exam(actor, exam_id)
     _apply(exam, _changes(exam, body))
     db.session.flush()
+    deadlines.refresh(exam)
     return exam
 
 

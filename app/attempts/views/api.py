@@ -72,7 +72,11 @@ def start_exam(actor: User, exam_id: int) -> Response:
             return redirect(exam_page_url(exam_id), 303)
         return redirect(player_url(exam_id), 303)
     attempt, resumed = services.start(actor, exam_id)
-    body: dict[str, Any] = {"success": True, "redirect_url": player_url(exam_id), "resumed": resumed}
+    body: dict[str, Any] = {
+        "success": True,
+        "redirect_url": player_url(exam_id),
+        "resumed": resumed,
+    }
     body.update({"attempt_id": attempt.id, "attempt_number": attempt.number})
     if not resumed:
         body["fresh_start"] = True
