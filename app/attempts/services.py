@@ -30,6 +30,7 @@ from app.attempts.scoring import score as mark
 from app.core import roles as R
 from app.core.auth import ClaimedIdentity, verified
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.transaction import keep_on_error
 from app.exams import schedule
 from app.extensions import db
 from app.models import (
@@ -87,6 +88,7 @@ def open_attempt(exam_id: int, user_id: int, now: datetime | None = None) -> Att
     )
     if attempt is not None and rules.overdue(attempt, now):
         finalize(attempt.id, "timeout", now)
+        keep_on_error()
         return None
     return attempt
 
@@ -252,6 +254,7 @@ def sync(
         )  # a newer attempt is open
     if rules.overdue(attempt, now):
         finalize(attempt.id, "timeout", now)
+        keep_on_error()
         raise Conflict(TIME_UP_MESSAGE, submitted=True)
     return Saved(False, attempt.seq, attempt.synced_at or now, attempt.deadline_at)
 

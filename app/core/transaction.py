@@ -9,12 +9,22 @@ from app.core import jobs
 from app.extensions import db
 
 
+KEEP_ON_ERROR = "examhall.keep_on_error"
+
+
+def keep_on_error() -> None:
+    """The changes flushed so far stand even if the request then fails. For state that a request
+    establishes on the way rather than asks for: an attempt found past its deadline is submitted
+    whatever the request that noticed it (a late sync, a refused start) goes on to answer."""
+    db.session.info[KEEP_ON_ERROR] = True
+
+
 def register_transaction(app: Flask) -> None:
     @app.after_request
     def commit_or_rollback(response: Response) -> Response:
         ok = response.status_code < 400
         if db.session.registry.has():  # skip creating a session the request never used
-            if ok:
+            if ok or db.session.info.pop(KEEP_ON_ERROR, False):
                 db.session.commit()
             else:
                 db.session.rollback()
