@@ -8,7 +8,6 @@ from flask import Flask, Response, current_app
 from app.core import jobs
 from app.extensions import db
 
-
 KEEP_ON_ERROR = "examhall.keep_on_error"
 
 

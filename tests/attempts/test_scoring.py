@@ -54,7 +54,7 @@ def test_msq_all_or_nothing(answer, expected):
     ("answer", "expected"),
     [
         (["A", "C", "D"], Mark(True, D("4"))),
-        (["A"], Mark(False, D("1.33"), partial=True)),  # 4 × 1/3, half-up to the cent
+        (["A"], Mark(False, D("1.33"), partial=True)),  # 4 * 1/3, half-up to the cent
         (["A", "D"], Mark(False, D("2.67"), partial=True)),
         (["A", "B"], Mark(False, D("-1"))),  # any wrong option loses the negative marks
         (["B"], Mark(False, D("-1"))),
