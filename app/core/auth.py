@@ -101,7 +101,9 @@ class ClaimedIdentity:
     via_bearer: bool
 
     def refused(self) -> Unauthorized:
-        return Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID) if self.via_bearer else Unauthorized()
+        return (
+            Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID) if self.via_bearer else Unauthorized()
+        )
 
 
 def claimed_identity() -> ClaimedIdentity:
