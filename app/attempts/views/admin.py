@@ -83,7 +83,7 @@ def _context(
         "exams": exams,
         "q": q or "",
         "exam_id": exam_id,
-        "status": status or "",
+        "status_filter": status or "",
         "message": None,
         "error": None,
         **extra,
