@@ -99,6 +99,7 @@ class StatusOut(BaseModel):
     unlimited: bool
     deadline_at: str | None
     seconds_left: int | None
+    seq: int | None = Field(description="The newest sequence number saved on the open attempt")
     window: str = Field(description="upcoming | open | closed")
 
 

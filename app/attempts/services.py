@@ -414,6 +414,7 @@ def attempts_status(actor: User, exam_id: int, now: datetime | None = None) -> d
         "unlimited": allowed is None,
         "deadline_at": attempt.deadline_at if attempt else None,
         "seconds_left": rules.seconds_left(attempt, now) if attempt else None,
+        "seq": attempt.seq if attempt else None,
         "window": rules.window(exam, now),
     }
 

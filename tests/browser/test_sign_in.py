@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 ROLE_SECTIONS = {
     "teacher": ("Your exams", "You have no exams yet."),
-    "student": ("Exams open to you", "No exams are open right now."),
+    "student": ("Exams for you", "No exam is open for you right now."),
 }
 
 
@@ -106,7 +106,7 @@ def test_skip_link_and_keyboard_sign_in(open_page, make_user) -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/dashboard$"))
-    assert page.get_by_role("heading", level=2, name="Exams open to you").is_visible()
+    assert page.get_by_role("heading", level=2, name="Exams for you").is_visible()
     bp.assert_clean()
 
 

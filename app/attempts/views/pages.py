@@ -68,6 +68,7 @@ def player(actor: User, exam_id: int) -> Response:
         "syncUrl": url_for("sae_attempts.sync_answers", exam_id=exam.id),
         "submitUrl": url_for("sae_attempts.submit_exam", exam_id=exam.id),
         "examUrl": url_for("exam_player.exam_page", exam_id=exam.id),
+        "statusUrl": url_for("sae_attempts.attempts_status", exam_id=exam.id),
         "warnings": [300, 60],
         "autosaveSeconds": 30,
     }

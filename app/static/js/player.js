@@ -1,11 +1,15 @@
 /* The exam player: navigation, the palette, autosave, offline replay, the timer and submission.
  *
  * The server owns the clock and the answers. This file keeps the student's answers in memory and
- * in localStorage, and sends the whole set to /api/sync-exam-answers on every change and every
- * 30 s, each send with a sequence number one higher than the last, so the server keeps only the
- * newest and a retried or late send changes nothing. Sends that cannot reach the server wait in
- * a queue in localStorage and are replayed in order when the connection returns (or after a
- * reload). The timer counts down to the server's deadline, corrected by the server's clock.
+ * in localStorage, and sends the whole set to /api/sync-exam-answers on every change. Each send
+ * carries a sequence number: the moment of the change on the server's clock, in milliseconds
+ * (and always above the last one), so the server keeps the newest change whichever window or
+ * device made it, and a retried or late send changes nothing. Sends that cannot reach the server
+ * wait in a queue in localStorage and are replayed in order when the connection returns (or
+ * after a reload). Every 30 s unsent answers are sent again and the attempt's status is read:
+ * the deadline (a teacher may add time), and whether another window saved newer answers, in
+ * which case this page reloads to show them. The timer counts down to the server's deadline,
+ * corrected by the server's clock.
  *
  * No inline script (CSP): the page hands over its state in <script type="application/json">.
  */
@@ -18,6 +22,8 @@
     return;
   }
   var S = JSON.parse(stateNode.textContent);
+  var offset = Date.parse(S.serverNow) - Date.now(); // server clock minus this device's
+  var deadline = Date.parse(S.deadline);
   var STORE = "examhall:attempt:" + S.attemptId + ":";
   var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$/;
   var MAX_QUEUE = 200;
@@ -177,11 +183,16 @@
     save("queue", queue);
   }
 
+  function nextSeq() {
+    seq = Math.max(seq + 1, Date.now() + offset);
+    return seq;
+  }
+
   function snapshot() {
     if (closed) {
       return;
     }
-    seq += 1;
+    nextSeq();
     queue.push({ seq: seq, answers: JSON.parse(JSON.stringify(answers)), markedForReview: markedList() });
     if (queue.length > MAX_QUEUE) {
       // Each entry is the whole answer set, so the newest ones carry everything.
@@ -235,13 +246,34 @@
     scheduleRetry();
   }
 
-  function acknowledge(data) {
-    var acked = data.seq || 0;
-    if (acked > seq) {
-      seq = acked; // another window saved newer answers; ours must count up from there
+  function newerElsewhere() {
+    // Another window or device saved a later change: show the server's answers rather than
+    // keep editing an older copy of them.
+    closed = true;
+    queue = [];
+    save("queue", queue);
+    try {
+      window.localStorage.removeItem(STORE + "state");
+    } catch (e) {
+      /* nothing to clean */
     }
-    queue = queue.filter(function (entry) {
-      return entry.seq > acked;
+    setStatus("saving", "Your answers were changed in another window; loading the latest…");
+    window.setTimeout(function () {
+      window.location.reload();
+    }, 1500);
+  }
+
+  function acknowledge(data, entry) {
+    var acked = data.seq || 0;
+    if (data.saved === false && entry && acked > entry.seq) {
+      newerElsewhere();
+      return;
+    }
+    if (acked > seq) {
+      seq = acked;
+    }
+    queue = queue.filter(function (item) {
+      return item.seq > acked;
     });
     remember();
     if (data.server_time) {
@@ -269,7 +301,7 @@
         inflight = false;
         if (res.status === 200) {
           retryDelay = 2000;
-          acknowledge(res.data);
+          acknowledge(res.data, entry);
           flush();
         } else if (res.status === 409) {
           ended(res.data.message || "This attempt is over.");
@@ -331,8 +363,7 @@
     if (dialog.open) {
       dialog.close();
     }
-    seq += 1;
-    var body = { answers: answers, markedForReview: markedList(), seq: seq };
+    var body = { answers: answers, markedForReview: markedList(), seq: nextSeq() };
     queue.push({ seq: seq, answers: JSON.parse(JSON.stringify(answers)), markedForReview: body.markedForReview });
     remember();
     setStatus("saving", auto ? "Time is up: submitting your answers…" : "Submitting…");
@@ -371,8 +402,6 @@
   }
 
   /* ---- the timer ---- */
-  var offset = Date.parse(S.serverNow) - Date.now();
-  var deadline = Date.parse(S.deadline);
   var warned = {};
 
   function syncClock(serverTime, deadlineAt) {
@@ -638,9 +667,33 @@
   }
   tick();
   window.setInterval(tick, 500);
-  window.setInterval(function () {
-    if (!closed && !submitting) {
-      snapshot(); // the 30-second autosave, also a heartbeat that refreshes the clock
+  function heartbeat() {
+    if (closed || submitting) {
+      return;
     }
-  }, S.autosaveSeconds * 1000);
+    if (queue.length) {
+      flush(); // the 30-second autosave: anything not yet acknowledged goes again
+      return;
+    }
+    fetch(S.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (status) {
+        if (!status || closed || queue.length) {
+          return;
+        }
+        if (!status.has_active_attempt || status.attempt_id !== S.attemptId) {
+          ended("This attempt is over.");
+        } else if (status.seq > seq) {
+          newerElsewhere();
+        } else if (status.deadline_at) {
+          deadline = Date.parse(status.deadline_at + "Z");
+        }
+      })
+      .catch(function () {
+        /* offline: the next change or heartbeat tries again */
+      });
+  }
+  window.setInterval(heartbeat, S.autosaveSeconds * 1000);
 })();
