@@ -58,6 +58,8 @@ def app(tmp_path_factory: pytest.TempPathFactory, redis_url: str | None) -> Iter
     yield app
     with app.app_context():
         db.engine.dispose()
+    if "examhall_autocommit" in app.extensions:
+        app.extensions["examhall_autocommit"].dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import event
+from flask import Flask, current_app
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
@@ -22,3 +22,21 @@ def register_database(app: Flask) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def autocommit_engine() -> Engine:
+    """An engine whose connections are always in autocommit, for a hot path whose transaction is
+    one statement. A separate pool, so no connection flips its isolation level (and pays a round
+    trip for it) on every checkout; SQLite, whose pragmas live on the main engine, shares it."""
+    app = current_app._get_current_object()
+    engine = app.extensions.get("examhall_autocommit")
+    if engine is None:
+        main = db.engine
+        if main.dialect.name == "sqlite":
+            engine = main.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            engine = create_engine(
+                main.url, isolation_level="AUTOCOMMIT", pool_pre_ping=True, pool_size=2
+            )
+        app.extensions["examhall_autocommit"] = engine
+    return engine

@@ -38,12 +38,28 @@ def make_exam(app: Flask, owner_id: int, **fields) -> tuple[int, list[int]]:
             **fields,
         )
         exam.questions = [
-            Question(position=1, question_type="MCQ", text=r"Speed after $t = 5$ s at $a = 2\,\mathrm{m/s^2}$?",
-                     options=["5 m/s", "10 m/s", "20 m/s"], correct_answer="B", explanation="v = at"),
-            Question(position=2, question_type="MSQ", text="Which are vectors?",
-                     options=["Velocity", "Speed", "Force"], correct_answer="A,C"),
-            Question(position=3, question_type="NUMERIC", text=r"$\sqrt{16}$ = ?", correct_answer="4",
-                     tolerance=Decimal("0")),
+            Question(
+                position=1,
+                question_type="MCQ",
+                text=r"Speed after $t = 5$ s at $a = 2\,\mathrm{m/s^2}$?",
+                options=["5 m/s", "10 m/s", "20 m/s"],
+                correct_answer="B",
+                explanation="v = at",
+            ),
+            Question(
+                position=2,
+                question_type="MSQ",
+                text="Which are vectors?",
+                options=["Velocity", "Speed", "Force"],
+                correct_answer="A,C",
+            ),
+            Question(
+                position=3,
+                question_type="NUMERIC",
+                text=r"$\sqrt{16}$ = ?",
+                correct_answer="4",
+                tolerance=Decimal("0"),
+            ),
         ]
         db.session.add(exam)
         db.session.commit()
@@ -67,7 +83,9 @@ def wait_saved(page) -> None:
 
 
 @pytest.mark.parametrize(("viewport", "label"), [(DESKTOP, "desktop"), (PHONE, "phone")])
-def test_sit_an_exam_reload_go_offline_submit_and_see_the_result(app, open_page, make_user, viewport, label):
+def test_sit_an_exam_reload_go_offline_submit_and_see_the_result(
+    app, open_page, make_user, viewport, label
+):
     teacher = make_user(f"t-{label}", roles=("teacher",))
     student = make_user(f"s-{label}", roles=("student",))
     exam_id, (mcq, msq, numeric) = make_exam(app, teacher.id, name=f"Mechanics mock {label}")
@@ -139,7 +157,9 @@ def test_sit_an_exam_reload_go_offline_submit_and_see_the_result(app, open_page,
 def test_the_clock_runs_out_warns_and_submits(app, open_page, make_user):
     teacher = make_user("t-clock", roles=("teacher",))
     student = make_user("s-clock", roles=("student",))
-    exam_id, (mcq, _msq, _numeric) = make_exam(app, teacher.id, ends_at=utcnow() + timedelta(seconds=12))
+    exam_id, (_mcq, _msq, _numeric) = make_exam(
+        app, teacher.id, ends_at=utcnow() + timedelta(seconds=12)
+    )
     bp = open_page(DESKTOP)
     page = bp.page
     sign_in(bp, student.username)

@@ -64,7 +64,7 @@ def player(actor: User, exam_id: int) -> Response:
         "answers": attempt.answers or {},
         "marked": attempt.marked or [],
         "deadline": iso(attempt.deadline_at) + "Z",
-        "serverNow": iso(now) + "Z",
+        "serverNow": now.isoformat(timespec="milliseconds") + "Z",
         "syncUrl": url_for("sae_attempts.sync_answers", exam_id=exam.id),
         "submitUrl": url_for("sae_attempts.submit_exam", exam_id=exam.id),
         "examUrl": url_for("exam_player.exam_page", exam_id=exam.id),

@@ -184,7 +184,10 @@
   }
 
   function nextSeq() {
-    seq = Math.max(seq + 1, Date.now() + offset);
+    // Tabs of this browser share localStorage: a change here must outrank one just made there.
+    var shared = load("state", null);
+    var floor = shared && shared.seq ? shared.seq : 0;
+    seq = Math.max(seq + 1, floor + 1, Math.floor(Date.now() + offset));
     return seq;
   }
 
@@ -405,9 +408,13 @@
   var warned = {};
 
   function syncClock(serverTime, deadlineAt) {
+    // server_time is whole seconds: it only corrects a clock that is out by more than that.
     var server = Date.parse(serverTime + "Z");
     if (!isNaN(server)) {
-      offset = server - Date.now();
+      var measured = server - Date.now();
+      if (measured > offset || measured < offset - 1000) {
+        offset = measured + (measured < offset - 1000 ? 500 : 0);
+      }
     }
     if (deadlineAt) {
       var next = Date.parse(deadlineAt + "Z");
