@@ -30,7 +30,7 @@ from app.attempts.scoring import Key
 from app.attempts.scoring import score as mark
 from app.core import roles as R
 from app.core.auth import ClaimedIdentity, verified
-from app.core.database import autocommit_engine
+from app.core.database import run_autocommit
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.transaction import keep_on_error
 from app.exams import schedule
@@ -250,8 +250,7 @@ def _write(
         return db.session.execute(stmt, params).first()
     # The hot path: the statement is the whole transaction, so it runs in autocommit (one
     # round trip instead of BEGIN, UPDATE, COMMIT) and is durable before the reply says "saved".
-    with autocommit_engine().connect() as conn:
-        return conn.execute(stmt, params).first()
+    return run_autocommit(stmt, params)
 
 
 def sync(

@@ -200,3 +200,27 @@ def test_login_with_password_then_sync_with_the_token(client, exam, student):
         f"/api/sync-exam-answers/{exam.id}", json={"answers": {str(exam.mcq): "B"}}, headers=headers
     )
     assert res.get_json()["saved"] is True
+
+
+def test_a_sync_survives_the_database_dropping_its_connection(app: Flask, api, exam, student):
+    """The hot path's pool does not ping before use; a connection PostgreSQL dropped (a restart,
+    an idle timeout) must cost a retry, not the student's answers."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL terminates connections; SQLite has none to drop")
+    from sqlalchemy import text  # noqa: PLC0415
+
+    attempt_id = api(student, "POST", f"/start-exam/{exam.id}", json={}).get_json()["attempt_id"]
+    assert sync(api, student, exam.id, {str(exam.mcq): "A"}, seq=1).status_code == 200
+    with app.app_context(), db.engine.begin() as conn:  # every other connection, pooled or not
+        dropped = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    assert dropped >= 1
+    res = sync(api, student, exam.id, {str(exam.mcq): "C"}, seq=2)
+    assert res.status_code == 200
+    assert res.get_json()["saved"] is True
+    assert attempt_row(app, attempt_id).answers == {str(exam.mcq): "C"}
