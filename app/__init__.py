@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.blueprints import BLUEPRINTS
+from app.chat.events import register_events as register_chat_events
 from app.cli import register_cli
 from app.config import Config
 from app.core.auth import user_for_session
@@ -79,7 +80,9 @@ def register_extensions(app: Flask) -> None:
         app,
         message_queue=app.config.get("REDIS_URL"),
         async_mode="threading",
+        channel=app.config.get("SOCKETIO_CHANNEL") or "flask-socketio",
     )
+    register_chat_events(socketio)
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:

@@ -61,6 +61,12 @@ def _user_from_bearer(token: str) -> User:
     return user
 
 
+def user_from_access_token(token: str) -> User:
+    """The user an access token names, checked as a Bearer header is (for Socket.IO's connect
+    payload, which carries the token outside any header)."""
+    return _user_from_bearer(token)
+
+
 def load_user_with_roles(user_id: int) -> User | None:
     """One query for the user and their roles: every authenticated request pays for this."""
     return db.session.get(User, user_id, options=[joinedload(User.role_rows)])

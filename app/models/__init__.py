@@ -3,6 +3,14 @@
 from app.models.attempts import Attempt, AttemptAllowance, QuestionResponse, Result
 from app.models.auth import AccessRequest, LoginFailure, RefreshToken
 from app.models.base import Base, utcnow
+from app.models.chat import (
+    ChatPresence,
+    ChatSendClock,
+    Connection,
+    Conversation,
+    ConversationMember,
+    Message,
+)
 from app.models.exams import Category, Exam, Question, Section, exam_co_owners
 from app.models.users import User, UserRole
 
@@ -12,8 +20,14 @@ __all__ = [
     "AttemptAllowance",
     "Base",
     "Category",
+    "ChatPresence",
+    "ChatSendClock",
+    "Connection",
+    "Conversation",
+    "ConversationMember",
     "Exam",
     "LoginFailure",
+    "Message",
     "Question",
     "QuestionResponse",
     "RefreshToken",

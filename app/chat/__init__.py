@@ -1,0 +1,1 @@
+"""Peer chat: conversations, messages, connection requests and the live /chat namespace."""
