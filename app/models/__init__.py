@@ -3,6 +3,7 @@
 from app.models.attempts import Attempt, AttemptAllowance, QuestionResponse, Result
 from app.models.auth import AccessRequest, LoginFailure, RefreshToken
 from app.models.base import Base, utcnow
+from app.models.discussion import DiscussionComment
 from app.models.exams import Category, Exam, Question, Section, exam_co_owners
 from app.models.users import User, UserRole
 
@@ -12,6 +13,7 @@ __all__ = [
     "AttemptAllowance",
     "Base",
     "Category",
+    "DiscussionComment",
     "Exam",
     "LoginFailure",
     "Question",
