@@ -179,6 +179,7 @@ def panel_context(
         "error": error,
         "thread": None if problem else services.thread(actor, question_id),
         "next_url": _next_url(),
+        "oob": bool(htmx),
     }
     return ctx
 
