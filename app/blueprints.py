@@ -13,6 +13,7 @@ from app.auth.views import web as web_auth_views
 from app.categories import views as category_views
 from app.chat import views as chat_views
 from app.core import storage
+from app.discussion import views as discussion_views
 from app.exams.views import api as exam_api_views
 from app.exams.views import pages as exam_page_views
 from app.exams.views import structure as exam_structure_views
@@ -58,4 +59,6 @@ BLUEPRINTS = (
     attempt_admin_views.pages_bp,
     result_views.bp,
     chat_views.bp,
+    discussion_views.bp,
+    discussion_views.pages_bp,
 )

@@ -11,6 +11,7 @@ from app.models.chat import (
     ConversationMember,
     Message,
 )
+from app.models.discussion import DiscussionComment
 from app.models.exams import Category, Exam, Question, Section, exam_co_owners
 from app.models.users import User, UserRole
 
@@ -25,6 +26,7 @@ __all__ = [
     "Connection",
     "Conversation",
     "ConversationMember",
+    "DiscussionComment",
     "Exam",
     "LoginFailure",
     "Message",

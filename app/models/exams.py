@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -64,6 +65,9 @@ class Exam(TimestampMixin, Base):
     shuffle_options: Mapped[bool] = mapped_column(Boolean, default=False)
     msq_partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
     proctoring: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Opened by the teacher: every student may read and join the discussion of this exam's
+    # questions, not only those who have submitted an attempt.
+    discussion_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

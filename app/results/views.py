@@ -14,6 +14,7 @@ from app.core.auth import auth_required
 from app.core.jsonprovider import iso
 from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint, wants_json
+from app.discussion.services import count_map
 from app.models import User
 from app.results import services
 
@@ -42,12 +43,16 @@ class PendingOut(BaseModel):
     result_url: str
 
 
-def _page(rep: services.Report, *, staff: bool) -> Response:
+def _page(rep: services.Report, actor: User, *, staff: bool) -> Response:
+    question_ids = [q.question_id for q in rep.questions if q.question_id]
+    # Comment counts for the palette and each question's discussion panel (pages only).
+    counts = {} if wants_json() else count_map(actor, question_ids)
     return respond(
         {"success": True, "result": services.summary_json(rep)},
         template=TEMPLATE,
         report=rep,
         staff=staff,
+        discussion_counts=counts,
     )
 
 
@@ -63,7 +68,7 @@ def result_page(actor: User, exam_id: int, query: ResultQuery) -> Response:
     result = services.own_result(actor, exam_id, query.attempt)
     if not services.is_visible(result, result.exam) and not wants_json():
         return redirect(url_for("results.pending_page", exam_id=exam_id))
-    return _page(services.report(result), staff=False)
+    return _page(services.report(result), actor, staff=False)
 
 
 @bp.get("/result-pending/<int:exam_id>")
@@ -100,4 +105,4 @@ def pending_page(actor: User, exam_id: int) -> Response:
 def staff_result_page(actor: User, result_id: int) -> Response:
     result = services.viewable_result(actor, result_id)
     staff = services.is_staff_viewer(actor, result.exam)
-    return _page(services.report(result, viewer=actor), staff=staff)
+    return _page(services.report(result, viewer=actor), actor, staff=staff)

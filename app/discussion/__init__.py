@@ -1,0 +1,1 @@
+"""Per-question discussion: threaded comments under each question of a submitted attempt."""
