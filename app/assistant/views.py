@@ -186,6 +186,9 @@ def _events(turn: services.Turn, deltas: Iterator[str]) -> Iterator[str]:
         return
     except GeneratorExit:
         # The student left mid-answer: keep what arrived (the count stands), or refund if nothing.
+        close = getattr(deltas, "close", None)
+        if close is not None:
+            close()  # and stop reading from the provider
         db.session.rollback()
         if "".join(parts).strip():
             services.finish(turn, "".join(parts))

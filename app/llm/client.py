@@ -164,8 +164,10 @@ def stream(
 
 
 def _deltas(chunks: Any) -> Iterator[str]:
+    received = 0
     try:
         for chunk in chunks:
+            received += 1
             try:
                 choices = chunk.choices
                 delta = choices[0].delta.content if choices else None
@@ -173,6 +175,8 @@ def _deltas(chunks: Any) -> Iterator[str]:
                 raise LLMBadReply("The AI service sent a chunk without an answer.") from exc
             if delta:
                 yield delta
+        if not received:  # a body that was not a stream of chunks at all
+            raise LLMBadReply("The AI service sent a reply that could not be read.")
     except LLMError:
         raise
     except (groq.GroqError, httpx.HTTPError) as exc:

@@ -222,3 +222,24 @@ def test_page_needs_sign_in(client) -> None:
     response = client.get("/assistant")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=/assistant"
+
+
+def test_leaving_mid_answer_keeps_what_arrived(client, signed_in, fake_groq: FakeGroq) -> None:
+    fake_groq.reply("First part. Second part. Third part. Fourth part.")
+    response = client.post(
+        "/assistant/stream",
+        json={"message": "Tell me a lot"},
+        headers={"X-CSRFToken": signed_in},
+        buffered=False,
+    )
+    chunks = iter(response.response)
+    assert next(chunks).startswith(b"event: start")
+    first = next(chunks).decode()
+    assert first.startswith("event: delta")
+    response.close()  # the browser went away
+
+    body = client.get("/api/assistant-init").get_json()
+    assert body["questionsUsed"] == 1
+    question, partial = body["history"]
+    assert question["text"] == "Tell me a lot"
+    assert partial["text"] == json.loads(first.split("data: ", 1)[1])["text"]

@@ -118,6 +118,26 @@ def test_malformed_stream_is_bad_reply(fake_groq: FakeGroq, ctx) -> None:
         list(llm.stream(MESSAGES))
 
 
+@pytest.mark.parametrize("body", ["a string", [1, 2], {"choices": "x"}])
+def test_stream_answered_without_chunks_is_bad_reply(fake_groq: FakeGroq, body, ctx) -> None:
+    fake_groq.reply_error(200, body)  # plain JSON where a stream was asked for
+    with pytest.raises(llm.LLMBadReply):
+        list(llm.stream(MESSAGES))
+
+
+@pytest.mark.parametrize("body", ["a string", None, {"choices": [{"message": {}}]}])
+def test_json_that_is_not_a_completion_is_bad_reply(fake_groq: FakeGroq, body, ctx) -> None:
+    fake_groq.reply_error(200, body)
+    with pytest.raises(llm.LLMBadReply):
+        llm.complete(MESSAGES)
+
+
+def test_other_refusals_are_bad_reply(fake_groq: FakeGroq, ctx) -> None:
+    fake_groq.reply_error(400, {"error": {"message": "context too long"}})
+    with pytest.raises(llm.LLMBadReply, match="400"):
+        llm.complete(MESSAGES)
+
+
 def test_reply_without_choices_is_bad_reply(fake_groq: FakeGroq, ctx) -> None:
     fake_groq.reply_error(200, {"id": "x", "object": "chat.completion", "choices": []})
     with pytest.raises(llm.LLMBadReply):
