@@ -1,5 +1,6 @@
 """Every blueprint, in one list, so the wiring of the whole app reads in one place."""
 
+from app.assistant import views as assistant_views
 from app.attempts.views import admin as attempt_admin_views
 from app.attempts.views import api as attempt_api_views
 from app.attempts.views import pages as attempt_page_views
@@ -61,4 +62,6 @@ BLUEPRINTS = (
     chat_views.bp,
     discussion_views.bp,
     discussion_views.pages_bp,
+    assistant_views.api_bp,
+    assistant_views.pages_bp,
 )

@@ -1,5 +1,6 @@
 """The one model layer, split by domain and re-exported here for Alembic and the services."""
 
+from app.models.assistant import AssistantMessage, AssistantUsage
 from app.models.attempts import Attempt, AttemptAllowance, QuestionResponse, Result
 from app.models.auth import AccessRequest, LoginFailure, RefreshToken
 from app.models.base import Base, utcnow
@@ -17,6 +18,8 @@ from app.models.users import User, UserRole
 
 __all__ = [
     "AccessRequest",
+    "AssistantMessage",
+    "AssistantUsage",
     "Attempt",
     "AttemptAllowance",
     "Base",

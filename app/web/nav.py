@@ -17,6 +17,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("Dashboard", "web.dashboard", frozenset()),
+    NavItem("Study assistant", "assistant.page", frozenset({R.STUDENT})),
     NavItem("Exams", "exam_pages.list_page", frozenset({R.TEACHER, R.MANAGER, R.ADMIN})),
     NavItem(
         "Question bank", "question_pages.bank_page", frozenset({R.TEACHER, R.MANAGER, R.ADMIN})
