@@ -4,6 +4,7 @@ from app.models.attempts import Attempt, AttemptAllowance, QuestionResponse, Res
 from app.models.auth import AccessRequest, LoginFailure, RefreshToken
 from app.models.base import Base, utcnow
 from app.models.exams import Category, Exam, Question, Section, exam_co_owners
+from app.models.generation import GenerationJob
 from app.models.users import User, UserRole
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Base",
     "Category",
     "Exam",
+    "GenerationJob",
     "LoginFailure",
     "Question",
     "QuestionResponse",
