@@ -15,6 +15,7 @@ from app.core import storage
 from app.exams.views import api as exam_api_views
 from app.exams.views import pages as exam_page_views
 from app.exams.views import structure as exam_structure_views
+from app.generation import views as generation_views
 from app.questions import pages as question_pages
 from app.questions import views as question_views
 from app.results import views as result_views
@@ -56,4 +57,6 @@ BLUEPRINTS = (
     attempt_admin_views.api_bp,
     attempt_admin_views.pages_bp,
     result_views.bp,
+    generation_views.api_bp,
+    generation_views.pages_bp,
 )

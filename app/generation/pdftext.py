@@ -26,7 +26,9 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def _bad(message: str) -> Invalid:
-    return Invalid(message, fields=[{"loc": ["body", FIELD], "msg": message, "type": "value_error"}])
+    return Invalid(
+        message, fields=[{"loc": ["body", FIELD], "msg": message, "type": "value_error"}]
+    )
 
 
 def pdf_text(content: bytes) -> tuple[str, int]:

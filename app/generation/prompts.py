@@ -1,5 +1,5 @@
 """What the model is asked, per mode. The reply format is spelled out once (FORMAT) and checked
-by app.generation.schema; a PDF's text goes in as data between markers, with the instruction to
+by app.generation.parsing; a PDF's text goes in as data between markers, with the instruction to
 ignore anything in it that reads like an instruction (a PDF is user content)."""
 
 from __future__ import annotations

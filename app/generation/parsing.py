@@ -128,6 +128,7 @@ class Dropped:
 @dataclass
 class Parsed:
     items: list[Generated] = field(default_factory=list)
+    item_indexes: list[int] = field(default_factory=list)  # each item's place in the reply
     dropped: list[Dropped] = field(default_factory=list)
     unreadable: str | None = None  # why the reply as a whole was not a list of questions
 
@@ -139,7 +140,9 @@ def reply_items(text: str) -> list[Any]:
     try:
         data = json.loads(fenced.group(1) if fenced else text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"the reply is not valid JSON ({exc.msg} at character {exc.pos})") from None
+        raise ValueError(
+            f"the reply is not valid JSON ({exc.msg} at character {exc.pos})"
+        ) from None
     if isinstance(data, Mapping) and isinstance(data.get("questions"), list):
         return data["questions"]
     raise ValueError('the reply must be a JSON object {"questions": [...]}')
@@ -151,8 +154,9 @@ def parse_reply(text: str) -> Parsed:
     except ValueError as exc:
         return Parsed(unreadable=str(exc))
     parsed = Parsed()
-    for index, item in enumerate(raw):
-        excerpt = _excerpt(item)
+    for index, raw_item in enumerate(raw):
+        excerpt = _excerpt(raw_item)
+        item = raw_item
         if isinstance(item, Mapping) and isinstance(item.get("question_type"), str):
             item = {**item, "question_type": _upper(item["question_type"])}
         try:
@@ -165,6 +169,7 @@ def parse_reply(text: str) -> Parsed:
             parsed.dropped.append(Dropped(index, exc.message, excerpt))
             continue
         parsed.items.append(generated)
+        parsed.item_indexes.append(index)
     return parsed
 
 
