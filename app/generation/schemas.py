@@ -35,7 +35,7 @@ class GenerateFields(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     mode: Literal["extract", "mine", "pure"]
-    exam_id: Annotated[int | None, BeforeValidator(_blank(None)), Field(gt=0)] = None
+    exam_id: Annotated[Annotated[int, Field(gt=0)] | None, BeforeValidator(_blank(None))] = None
     difficulty: Annotated[
         Literal["Easy", "Medium", "Hard"],
         BeforeValidator(_blank("Medium")),
