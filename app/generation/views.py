@@ -216,15 +216,18 @@ def page(actor: User) -> Response:
 
 
 def _form_errors(err: Invalid) -> dict[str, str]:
+    """Field name -> a sentence naming the field ("pdf_file is required for mode extract")."""
+    if len(err.fields) == 1:
+        loc = [str(p) for p in err.fields[0].get("loc", []) if p not in ("body", "form")]
+        return {loc[0] if loc else "__all__": err.message}
     errors: dict[str, str] = {}
     for f in err.fields:
         loc = [str(p) for p in f.get("loc", []) if p not in ("body", "form")]
-        errors.setdefault(
-            loc[0] if loc else "__all__", f.get("msg", "").removeprefix("Value error, ")
-        )
-    if not errors:
-        errors["__all__"] = err.message
-    return errors
+        name = loc[0] if loc else "__all__"
+        msg = f.get("msg", "").removeprefix("Value error, ")
+        sentence = f"{name} is required" if f.get("type") == "missing" else f"{name}: {msg}"
+        errors.setdefault(name, msg if name == "__all__" else sentence)
+    return errors or {"__all__": err.message}
 
 
 @pages_bp.post("/ai-command-centre/runs")
@@ -237,15 +240,12 @@ def start(actor: User) -> Response:
         fields = _fields(request.form.to_dict(), "form")
         text, filename = _pdf(fields)
         run = generation.start_run(actor, fields, text, filename)
-    except AppError as err:
+    except Invalid as err:  # swapped in with the form's errors
         db.session.rollback()
-        errors = _form_errors(err) if isinstance(err, Invalid) else {"__all__": err.message}
-        if not htmx:
-            return respond(template=TEMPLATE, status=err.status if err.status != 503 else 503,
-                           **_context(actor, form=form, form_errors=errors))  # fmt: skip
-        # A 400 is swapped in with the form's errors; other errors are announced.
-        return _panel(actor, status=400 if err.status == 400 else err.status, form=form,
-                      form_errors=errors, error=errors.get("__all__"))  # fmt: skip
+        return _panel(actor, status=400, form=form, form_errors=_form_errors(err))
+    except AppError as err:  # no key, model down: announced (data-error-message)
+        db.session.rollback()
+        return _panel(actor, status=err.status, form=form, error=err.message)
     if not htmx:
         return redirect(url_for("generation_pages.page", run=run.id), 303)
     return _panel(actor, run=run, form=form)
