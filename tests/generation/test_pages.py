@@ -3,14 +3,16 @@ to an exam or export; hostile model output shown as text; authors only."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import GenerationJob
-from tests.generation.conftest import mcq, msq, numeric, reply
+from tests.generation.conftest import make_pdf, mcq, msq, numeric, reply
 
 PAGE = "/admin/ai-command-centre"
 RUNS = "/admin/ai-command-centre/runs"
@@ -254,3 +256,25 @@ def test_without_htmx_the_form_redirects_to_the_run(client, signed_in, fake_groq
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 question to review" in page
+
+
+def test_a_run_from_a_pdf_reads_it_in_the_request(client, signed_in, fake_groq, app):
+    fake_groq.reply(reply(mcq()))
+    pdf = make_pdf("Q1. Which law says F = ma? (a) first (b) second (c) third (d) none")
+    data = {"mode": "extract", "mcq_count": "1", "pdf_file": (io.BytesIO(pdf), "chapter.pdf")}
+    response = client.post(RUNS, data=data, headers=signed_in)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "Q1. Which law says F = ma?" in fake_groq.requests[0]["messages"][-1]["content"]
+    with app.app_context():
+        run = db.session.scalars(select(GenerationJob)).one()
+        assert run.params["filename"] == "chapter.pdf" and run.status == "done"
+
+
+def test_a_bad_pdf_is_refused_before_any_run(client, signed_in, fake_groq, app):
+    data = {"mode": "mine", "mcq_count": "1", "pdf_file": (io.BytesIO(b"nope"), "x.pdf")}
+    response = client.post(RUNS, data=data, headers=signed_in)
+    assert response.status_code == 400
+    assert "pdf_file is not a PDF" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(GenerationJob)).all() == []
+    assert fake_groq.requests == []
