@@ -18,6 +18,7 @@ from app.discussion import views as discussion_views
 from app.exams.views import api as exam_api_views
 from app.exams.views import pages as exam_page_views
 from app.exams.views import structure as exam_structure_views
+from app.generation import views as generation_views
 from app.questions import pages as question_pages
 from app.questions import views as question_views
 from app.results import views as result_views
@@ -64,4 +65,6 @@ BLUEPRINTS = (
     discussion_views.pages_bp,
     assistant_views.api_bp,
     assistant_views.pages_bp,
+    generation_views.api_bp,
+    generation_views.pages_bp,
 )

@@ -14,6 +14,7 @@ from app.models.chat import (
 )
 from app.models.discussion import DiscussionComment
 from app.models.exams import Category, Exam, Question, Section, exam_co_owners
+from app.models.generation import GenerationJob
 from app.models.users import User, UserRole
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ConversationMember",
     "DiscussionComment",
     "Exam",
+    "GenerationJob",
     "LoginFailure",
     "Message",
     "Question",
