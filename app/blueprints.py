@@ -18,6 +18,7 @@ from app.exams.views import structure as exam_structure_views
 from app.questions import pages as question_pages
 from app.questions import views as question_views
 from app.results import views as result_views
+from app.subjects import views as subject_views
 from app.system import views as system_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
@@ -56,4 +57,5 @@ BLUEPRINTS = (
     attempt_admin_views.api_bp,
     attempt_admin_views.pages_bp,
     result_views.bp,
+    subject_views.bp,
 )

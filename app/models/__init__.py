@@ -4,6 +4,8 @@ from app.models.attempts import Attempt, AttemptAllowance, QuestionResponse, Res
 from app.models.auth import AccessRequest, LoginFailure, RefreshToken
 from app.models.base import Base, utcnow
 from app.models.exams import Category, Exam, Question, Section, exam_co_owners
+from app.models.subjects import Enrollment, Subject, subject_exams
+from app.models.tutor import PracticeTest, TutorMessage, TutorSession
 from app.models.users import User, UserRole
 
 __all__ = [
@@ -12,15 +14,21 @@ __all__ = [
     "AttemptAllowance",
     "Base",
     "Category",
+    "Enrollment",
     "Exam",
     "LoginFailure",
+    "PracticeTest",
     "Question",
     "QuestionResponse",
     "RefreshToken",
     "Result",
     "Section",
+    "Subject",
+    "TutorMessage",
+    "TutorSession",
     "User",
     "UserRole",
     "exam_co_owners",
+    "subject_exams",
     "utcnow",
 ]
