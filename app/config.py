@@ -140,7 +140,9 @@ class Config:
 
         self.GROQ_API_KEY = os.environ.get("GROQ_API_KEY") or None
         self.GROQ_MODEL = os.environ.get("GROQ_MODEL", "llama-3.3-70b-versatile")
-        self.GROQ_BASE_URL = os.environ.get("GROQ_BASE_URL") or None
+        # Any OpenAI-compatible server: the client calls {base}/openai/v1/chat/completions.
+        self.GROQ_BASE_URL = os.environ.get("GROQ_BASE_URL") or "https://api.groq.com"
+        self.GROQ_TIMEOUT = float(os.environ.get("GROQ_TIMEOUT") or 60)
 
         self.JOBS_SYNC = False  # tests run in-process jobs inline, after the commit
         self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None

@@ -23,6 +23,7 @@ from app.config import TestConfig
 from app.extensions import db, limiter
 from app.models import Base, User
 from app.users.services import create_user
+from tests.fakes.groq_server import FakeGroq
 
 PASSWORD = "correct-horse-battery"
 SERVICES = os.environ.get("TEST_TARGET") == "services"
@@ -155,3 +156,23 @@ def web_login(app: Flask) -> Callable[[FlaskClient, User], str]:
         return csrf_token(client, "/dashboard")
 
     return login
+
+
+@pytest.fixture(scope="session")
+def _fake_groq_server() -> Iterator[FakeGroq]:
+    server = FakeGroq()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fake_groq(app: Flask, _fake_groq_server: FakeGroq) -> Iterator[FakeGroq]:
+    """The fake Groq server, configured as this test's AI provider (key "test-key"); queue replies
+    with fake_groq.reply(...), read what it received in fake_groq.requests."""
+    _fake_groq_server.reset()
+    saved = {k: app.config.get(k) for k in ("GROQ_API_KEY", "GROQ_BASE_URL")}
+    app.config["GROQ_API_KEY"] = "test-key"
+    app.config["GROQ_BASE_URL"] = _fake_groq_server.url
+    yield _fake_groq_server
+    app.config.update(saved)
+    _fake_groq_server.reset()

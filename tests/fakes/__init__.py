@@ -1,0 +1,1 @@
+"""Fake external services for tests (a Groq-compatible chat completions server)."""
