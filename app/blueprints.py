@@ -20,6 +20,7 @@ from app.questions import views as question_views
 from app.results import views as result_views
 from app.subjects import views as subject_views
 from app.system import views as system_views
+from app.tutor import views as tutor_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
 from app.users.views import smartaiexam_admin as sae_admin_views
@@ -58,4 +59,5 @@ BLUEPRINTS = (
     attempt_admin_views.pages_bp,
     result_views.bp,
     subject_views.bp,
+    tutor_views.bp,
 )
