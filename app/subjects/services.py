@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import roles as R
 from app.core.errors import Forbidden, Invalid, NotFound
+from app.exams import services as exam_services
 from app.extensions import db
 from app.models import (
     Enrollment,
@@ -195,12 +196,25 @@ def update(
     if guide is not None:
         subject.guide = guide
     if bank_exam_ids is not None:
-        exams = list(db.session.scalars(select(Exam).where(Exam.id.in_(bank_exam_ids))))
-        if len(exams) != len(set(bank_exam_ids)):
-            raise Invalid("Some of those exams do not exist")
-        subject.bank_exams = exams
+        subject.bank_exams = _bank(actor, subject, set(bank_exam_ids))
     db.session.flush()
     return subject
+
+
+def bank_choices(actor: User) -> list[Exam]:
+    """Exams this user may put in a subject's bank: those they manage (all for an admin), since
+    the bank shows their questions to students."""
+    return list(db.session.scalars(exam_services.visible(actor).order_by(Exam.name)))
+
+
+def _bank(actor: User, subject: Subject, wanted: set[int]) -> list[Exam]:
+    """The new bank: the exams chosen among those the actor manages, plus the linked exams the
+    actor cannot see (another teacher's), which stay."""
+    allowed = {e.id: e for e in bank_choices(actor)}
+    if not wanted <= set(allowed):
+        raise Forbidden("You can only add exams you manage to a subject's practice bank")
+    kept = [e for e in subject.bank_exams if e.id not in allowed]
+    return kept + [allowed[i] for i in sorted(wanted)]
 
 
 def delete(actor: User, subject: Subject) -> None:

@@ -125,6 +125,15 @@ def chat(actor: User, *, session_id: str, subject_code: str, content: str) -> Tu
     return Turn(session, reply)
 
 
+def open_session(actor: User, subject: Subject, session_id: str, title: str) -> TutorSession:
+    """A session started from the tutor page without a message (for a practice test)."""
+    may_use(actor, subject)
+    session = TutorSession(id=session_id, user_id=actor.id, subject=subject, title=title)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
 def _title(content: str) -> str:
     line = " ".join(content.split())
     return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
