@@ -197,7 +197,7 @@ def _as_message(q: dict[str, Any], total: int) -> str:
     lines = [f"**Question {q['number']} of {total}**", "", q["text"]]
     if q["options"]:
         lines.append("")
-        lines += [f"{o['letter']}) {o['text']}" for o in q["options"]]
+        lines += [f"- **{o['letter']}**) {o['text']}" for o in q["options"]]
     lines += ["", f"_{q['hint']}_"]
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@ one question of each objective type (and a coding one the tutor must skip)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -30,34 +31,36 @@ BANK = [
 ]
 
 
+def create_subject(
+    app: Flask,
+    code: str = "INF001",
+    name: str = "Algorithms",
+    professor: User | None = None,
+    description: str = "Course on algorithm design and analysis",
+    guide: str = "",
+    students: tuple[User, ...] = (),
+    bank: bool = False,
+) -> str:
+    with app.app_context():
+        subject = Subject(
+            code=code,
+            name=name,
+            description=description,
+            guide=guide,
+            professor_id=professor.id if professor else None,
+        )
+        db.session.add(subject)
+        db.session.flush()
+        for student in students:
+            db.session.add(Enrollment(subject_id=subject.id, user_id=student.id))
+        if bank:
+            exam = Exam(name=f"{name} bank", status="published")
+            exam.questions = [Question(position=i, **q) for i, q in enumerate(BANK)]
+            subject.bank_exams = [exam]
+        db.session.commit()
+        return code
+
+
 @pytest.fixture
 def make_subject(app: Flask) -> Callable[..., str]:
-    def make(
-        code: str = "INF001",
-        name: str = "Algorithms",
-        professor: User | None = None,
-        description: str = "Course on algorithm design and analysis",
-        guide: str = "",
-        students: tuple[User, ...] = (),
-        bank: bool = False,
-    ) -> str:
-        with app.app_context():
-            subject = Subject(
-                code=code,
-                name=name,
-                description=description,
-                guide=guide,
-                professor_id=professor.id if professor else None,
-            )
-            db.session.add(subject)
-            db.session.flush()
-            for student in students:
-                db.session.add(Enrollment(subject_id=subject.id, user_id=student.id))
-            if bank:
-                exam = Exam(name=f"{name} bank", status="published")
-                exam.questions = [Question(position=i, **q) for i, q in enumerate(BANK)]
-                subject.bank_exams = [exam]
-            db.session.commit()
-            return code
-
-    return make
+    return functools.partial(create_subject, app)
