@@ -22,7 +22,11 @@ from app.generation import views as generation_views
 from app.questions import pages as question_pages
 from app.questions import views as question_views
 from app.results import views as result_views
+from app.subjects import pages as subject_pages
+from app.subjects import views as subject_views
 from app.system import views as system_views
+from app.tutor import pages as tutor_pages
+from app.tutor import views as tutor_views
 from app.users.views import backend as backend_users_views
 from app.users.views import pn as pn_users_views
 from app.users.views import smartaiexam_admin as sae_admin_views
@@ -67,4 +71,8 @@ BLUEPRINTS = (
     assistant_views.pages_bp,
     generation_views.api_bp,
     generation_views.pages_bp,
+    subject_views.bp,
+    tutor_views.bp,
+    subject_pages.bp,
+    tutor_pages.bp,
 )

@@ -145,6 +145,9 @@ class Config:
         # Any OpenAI-compatible server: the client calls {base}/openai/v1/chat/completions.
         self.GROQ_BASE_URL = os.environ.get("GROQ_BASE_URL") or "https://api.groq.com"
         self.GROQ_TIMEOUT = float(os.environ.get("GROQ_TIMEOUT") or 60)
+        # The subject tutor (Backend /chat) waits this long for the model, as its document says.
+        self.TUTOR_TIMEOUT = float(os.environ.get("TUTOR_TIMEOUT") or 120)
+        self.TUTOR_PRACTICE_QUESTIONS = int(os.environ.get("TUTOR_PRACTICE_QUESTIONS") or 5)
 
         self.JOBS_SYNC = False  # tests run in-process jobs inline, after the commit
         self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None

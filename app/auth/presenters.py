@@ -7,6 +7,7 @@ from typing import Any
 from app.core import roles as R
 from app.core.jsonprovider import iso
 from app.models import User
+from app.subjects.services import codes_for
 
 
 def sae_user(user: User) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def backend_user(
         "email": user.email,
         "full_name": user.full_name,
         "role": R.surface_role(user.roles, R.BACKEND),
-        "subjects": [],  # enrolment codes; subjects arrive with the tutor issue
+        "subjects": codes_for(user),  # enrolled in, and taught
     }
     if with_preferences:
         data["preferences"] = user.preferences or {}

@@ -13,6 +13,7 @@ from app.core import roles as R
 from app.core.errors import Unauthorized
 from app.extensions import db
 from app.models import RefreshToken, User, utcnow
+from app.subjects.services import codes_for
 
 REFRESH_INVALID = "refresh_token_invalid"
 REFRESH_EXPIRED = "refresh_token_expired"
@@ -32,7 +33,7 @@ def issue_access(user: User, *, subject: str | None = None) -> str:
         "username": user.username,
         "role": R.surface_role(user.roles, R.BACKEND),
         "roles": R.ordered(user.roles),
-        "subjects": [],
+        "subjects": codes_for(user),
     }
     return create_access_token(identity=subject or str(user.id), additional_claims=claims)
 

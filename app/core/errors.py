@@ -92,3 +92,11 @@ def require(condition: bool, message: str | None = None) -> None:
     """Object-level authorisation in services: `require(exam.owner_id == actor.id)`."""
     if not condition:
         raise Forbidden(message)
+
+
+class GatewayTimeout(AppError):
+    """A service we wait on (the language model) did not answer in time."""
+
+    status = 504
+    code = "timeout"
+    default_message = "Request timeout"

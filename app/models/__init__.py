@@ -15,6 +15,8 @@ from app.models.chat import (
 from app.models.discussion import DiscussionComment
 from app.models.exams import Category, Exam, Question, Section, exam_co_owners
 from app.models.generation import GenerationJob
+from app.models.subjects import Enrollment, Subject, subject_exams
+from app.models.tutor import PracticeTest, TutorMessage, TutorSession
 from app.models.users import User, UserRole
 
 __all__ = [
@@ -31,17 +33,23 @@ __all__ = [
     "Conversation",
     "ConversationMember",
     "DiscussionComment",
+    "Enrollment",
     "Exam",
     "GenerationJob",
     "LoginFailure",
     "Message",
+    "PracticeTest",
     "Question",
     "QuestionResponse",
     "RefreshToken",
     "Result",
     "Section",
+    "Subject",
+    "TutorMessage",
+    "TutorSession",
     "User",
     "UserRole",
     "exam_co_owners",
+    "subject_exams",
     "utcnow",
 ]

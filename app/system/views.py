@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import llm
 from app.core.api import endpoint
 from app.core.respond import respond
 from app.core.security import CSP
@@ -77,10 +78,10 @@ def system_info() -> Response:
     return respond(
         {
             "version": cfg["APP_VERSION"],
-            "llm_provider": "groq",
-            "llm_model": cfg["GROQ_MODEL"],
+            "llm_provider": llm.provider(),
+            "llm_model": llm.model(),
             "status": "ok",
-            "llm_configured": bool(cfg.get("GROQ_API_KEY")),
+            "llm_configured": llm.is_configured(),
         }
     )
 
