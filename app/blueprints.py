@@ -1,5 +1,6 @@
 """Every blueprint, in one list, so the wiring of the whole app reads in one place."""
 
+from app.analytics import views as analytics_views
 from app.attempts.views import admin as attempt_admin_views
 from app.attempts.views import api as attempt_api_views
 from app.attempts.views import pages as attempt_page_views
@@ -56,4 +57,5 @@ BLUEPRINTS = (
     attempt_admin_views.api_bp,
     attempt_admin_views.pages_bp,
     result_views.bp,
+    analytics_views.bp,
 )

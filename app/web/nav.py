@@ -23,6 +23,7 @@ NAV: tuple[NavItem, ...] = (
     ),
     NavItem("Categories", "category_pages.page", frozenset({R.TEACHER, R.MANAGER, R.ADMIN})),
     NavItem("Attempts", "attempt_pages.page", frozenset({R.TEACHER, R.MANAGER, R.ADMIN})),
+    NavItem("Analytics", "sae_analytics.page", frozenset({R.TEACHER, R.MANAGER, R.ADMIN})),
     NavItem("Users", "admin_pages.users_page", frozenset({R.ADMIN})),
     NavItem("Access requests", "admin_pages.requests_page", frozenset({R.ADMIN})),
     NavItem("API docs", "system.swagger_ui", frozenset(R.STAFF_ROLES)),
