@@ -14,17 +14,11 @@ logger = logging.getLogger("alembic.env")
 migrate_ext = current_app.extensions["migrate"]
 target_db = migrate_ext.db
 engine = target_db.engine
-config.set_main_option(
-    "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
-)
+config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
 
 def run_migrations_offline() -> None:
-    context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
-        target_metadata=target_db.metadata,
-        literal_binds=True,
-    )
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
