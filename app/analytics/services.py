@@ -310,7 +310,7 @@ def _result_line(result: Result) -> dict[str, Any]:
         "wrong": result.wrong,
         "unanswered": result.unanswered,
         "time_taken_seconds": result.time_taken_seconds,
-        "submitted_at": _iso(result.submitted_at),
+        "submitted_at": result.submitted_at.replace(microsecond=0),
     }
 
 
