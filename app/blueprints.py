@@ -1,6 +1,7 @@
 """Every blueprint, in one list, so the wiring of the whole app reads in one place."""
 
 from app.assistant import views as assistant_views
+from app.analytics import views as analytics_views
 from app.attempts.views import admin as attempt_admin_views
 from app.attempts.views import api as attempt_api_views
 from app.attempts.views import pages as attempt_page_views
@@ -75,4 +76,5 @@ BLUEPRINTS = (
     tutor_views.bp,
     subject_pages.bp,
     tutor_pages.bp,
+    analytics_views.bp,
 )

@@ -32,6 +32,7 @@ NAV: tuple[NavItem, ...] = (
         "My students", "subject_pages.students_page", frozenset({R.TEACHER, R.MANAGER, R.PROCTOR})
     ),
     NavItem("Subjects", "subject_pages.manage_page", frozenset({R.ADMIN})),
+    NavItem("Analytics", "sae_analytics.page", frozenset({R.TEACHER, R.MANAGER, R.ADMIN})),
     NavItem("Users", "admin_pages.users_page", frozenset({R.ADMIN})),
     NavItem("Access requests", "admin_pages.requests_page", frozenset({R.ADMIN})),
     NavItem("API docs", "system.swagger_ui", frozenset(R.STAFF_ROLES)),
