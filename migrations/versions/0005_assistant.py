@@ -5,7 +5,7 @@ user through the (user_id, id) index; the count is keyed by the institute's cale
 clearing the history (which deletes only assistant_messages) leaves the day's count alone.
 
 Revision ID: 0005_assistant
-Revises: 0002
+Revises: 0004_discussion
 Create Date: 2026-12-04 14:58:09.903947
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_assistant'
-down_revision = '0002'
+down_revision = '0004_discussion'
 branch_labels = None
 depends_on = None
 

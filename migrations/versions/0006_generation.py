@@ -4,7 +4,7 @@ Reviewed by hand: a run belongs to its user and goes with them (CASCADE); it ref
 (the exam is chosen when the questions are saved), so deleting an exam leaves runs alone.
 
 Revision ID: 0006_generation
-Revises: 0002
+Revises: 0005_assistant
 Create Date: 2026-12-04 15:10:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_generation'
-down_revision = '0002'
+down_revision = '0005_assistant'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ its session (SET NULL) so the professor's analytics keep it; a subject whose pro
 deleted stays, without a professor (SET NULL).
 
 Revision ID: 0007_subjects
-Revises: 0002
+Revises: 0006_generation
 Create Date: 2026-12-04 14:55:28.392011
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_subjects'
-down_revision = '0002'
+down_revision = '0006_generation'
 branch_labels = None
 depends_on = None
 
