@@ -1,7 +1,7 @@
 """Every blueprint, in one list, so the wiring of the whole app reads in one place."""
 
-from app.assistant import views as assistant_views
 from app.analytics import views as analytics_views
+from app.assistant import views as assistant_views
 from app.attempts.views import admin as attempt_admin_views
 from app.attempts.views import api as attempt_api_views
 from app.attempts.views import pages as attempt_page_views

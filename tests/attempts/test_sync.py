@@ -208,7 +208,7 @@ def test_a_sync_survives_the_database_dropping_its_connection(app: Flask, api, e
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("PostgreSQL terminates connections; SQLite has none to drop")
-    from sqlalchemy import text  # noqa: PLC0415
+    from sqlalchemy import text
 
     attempt_id = api(student, "POST", f"/start-exam/{exam.id}", json={}).get_json()["attempt_id"]
     assert sync(api, student, exam.id, {str(exam.mcq): "A"}, seq=1).status_code == 200
