@@ -11,6 +11,7 @@ from app.auth.views import shared_paths
 from app.auth.views import smartaiexam as sae_auth_views
 from app.auth.views import web as web_auth_views
 from app.categories import views as category_views
+from app.chat import pages as chat_pages
 from app.chat import views as chat_views
 from app.core import storage
 from app.exams.views import api as exam_api_views
@@ -58,4 +59,5 @@ BLUEPRINTS = (
     attempt_admin_views.pages_bp,
     result_views.bp,
     chat_views.bp,
+    chat_pages.bp,
 )
