@@ -13,6 +13,7 @@ from app.auth.views import shared_paths
 from app.auth.views import smartaiexam as sae_auth_views
 from app.auth.views import web as web_auth_views
 from app.categories import views as category_views
+from app.chat import pages as chat_pages
 from app.chat import views as chat_views
 from app.core import storage
 from app.discussion import views as discussion_views
@@ -77,4 +78,5 @@ BLUEPRINTS = (
     subject_pages.bp,
     tutor_pages.bp,
     analytics_views.bp,
+    chat_pages.bp,
 )

@@ -36,6 +36,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Users", "admin_pages.users_page", frozenset({R.ADMIN})),
     NavItem("Access requests", "admin_pages.requests_page", frozenset({R.ADMIN})),
     NavItem("API docs", "system.swagger_ui", frozenset(R.STAFF_ROLES)),
+    NavItem("Messages", "chat_pages.messages_page", frozenset()),
     NavItem("Account", "web_account_settings.account_page", frozenset()),
 )
 
