@@ -187,7 +187,10 @@ def panel_context(
 def _next_url() -> str:
     """Where a form post without JavaScript returns to: the page it came from (same site)."""
     target = request.form.get("next") or request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else ""
+    # Browsers read a backslash as a slash: "/\\evil.example" would leave the site.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return ""
+    return "" if any(ord(ch) < 32 for ch in target) else target
 
 
 def _after(actor: User, question_id: int, act, done: str) -> Response:

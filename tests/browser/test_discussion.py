@@ -8,12 +8,13 @@ error. Screenshots land in test-artifacts/."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.models import DiscussionComment
+from app.models import DiscussionComment, Result
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_player import make_exam
 from tests.browser.test_sign_in import sign_in
@@ -35,9 +36,7 @@ def rewind(app: Flask) -> None:
     """Earlier comments become 11 s older: the next post is outside the 10-second window."""
     with app.app_context():
         for comment in db.session.scalars(db.select(DiscussionComment)):
-            comment.created_at = comment.created_at.replace(microsecond=0) - __import__(
-                "datetime"
-            ).timedelta(seconds=11)
+            comment.created_at -= timedelta(seconds=11)
         db.session.commit()
 
 
@@ -127,8 +126,6 @@ def test_teacher_pins_marks_best_and_opens_the_discussion(app, open_page, make_u
     )
     assert res.status_code == 200
     with app.app_context():
-        from app.models import Result
-
         result_id = db.session.scalar(db.select(Result.id).where(Result.exam_id == exam_id))
 
     bp = open_page(DESKTOP)

@@ -8,6 +8,8 @@ import re
 
 from flask.testing import FlaskClient
 
+from app.extensions import db
+from app.models import Result
 from tests.discussion.conftest import sit
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml"}
@@ -108,12 +110,13 @@ def test_a_form_without_javascript_goes_back_with_a_message(client, web_login, a
     )
     assert (res.status_code, res.headers["Location"]) == (303, back)
     # an address elsewhere is not followed
-    res = client.post(
-        f"/discussion/{exam.mcq}",
-        data={"message": "x", "next": "//evil.example/", "csrf_token": token},
-        headers=BROWSER,
-    )
-    assert res.headers["Location"] == f"/discussion/{exam.mcq}"
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        res = client.post(
+            f"/discussion/{exam.mcq}",
+            data={"message": "x", "next": elsewhere, "csrf_token": token},
+            headers=BROWSER,
+        )
+        assert res.headers["Location"] == f"/discussion/{exam.mcq}", elsewhere
     page = client.get(res.headers["Location"], headers=BROWSER).get_data(as_text=True)
     assert "You can post one comment every 10 seconds" in page  # the flash
 
@@ -165,9 +168,6 @@ def test_teacher_moderates_and_opens_from_the_pages(
     )
     assert 'data-testid="best-answer"' in res.get_data(as_text=True)
     with app.app_context():
-        from app.extensions import db
-        from app.models import Result
-
         result_id = db.session.scalar(db.select(Result.id))
     page = client.get(f"/admin/results/{result_id}", headers=BROWSER).get_data(as_text=True)
     assert 'data-testid="discussion-open"' in page
