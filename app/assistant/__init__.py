@@ -1,0 +1,1 @@
+"""The AI study assistant (SmartAIExam): services, rendering of answers, endpoints and page."""
