@@ -15,6 +15,7 @@ configured, unavailable), 504 (timeout) or 502 (a reply that cannot be read).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from app.questions import exporters
 from app.questions import services as questions
 from app.questions.validation import Problems, clean
 
+log = logging.getLogger(__name__)
 MAX_SAVE = 200  # questions in one save or export
 MAX_ECHO = 30_000  # characters of a bad reply sent back with the repair request
 TOKENS_PER_QUESTION = 400
@@ -370,6 +372,12 @@ def run_generation(run_id: int) -> None:
         outcome = _generate(fields, run.source_text, exam, progress)
     except AppError as exc:
         run.status, run.error, run.stage = "failed", exc.message, "Failed"
+    except Exception:  # a bug: the run must not poll forever; the traceback goes to the log
+        log.exception("generation run %s failed", run_id)
+        db.session.rollback()
+        run = db.session.get(GenerationJob, run_id)
+        run.status, run.stage = "failed", "Failed"
+        run.error = "Something went wrong on the server. Please try again."
     else:
         run.status, run.result, run.progress = "done", outcome.as_dict(), 100
         n = len(outcome.questions)

@@ -18,13 +18,14 @@ from flask import Response, redirect, request, url_for
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from app.core import limits
 from app.core.api import endpoint, is_form, raw_input, validate
 from app.core.auth import auth_required
 from app.core.errors import AppError, Invalid
 from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint
 from app.exams.access import AUTHOR_ROLES, manageable_clause
-from app.extensions import db, htmx
+from app.extensions import db, htmx, limiter
 from app.generation import pdftext
 from app.generation import services as generation
 from app.generation.schemas import (
@@ -45,6 +46,7 @@ TAGS = ["SmartAIExam admin: AI command centre"]
 TEMPLATE = "generation/centre.html"
 ERRORS: dict[int, Any] = {400: None, 401: None, 403: None, 404: None}
 AI_ERRORS: dict[int, Any] = {502: None, 503: None, 504: None}
+GENERATE_LIMIT = "60 per hour"  # each one is a paid model call of up to a minute
 
 
 def multipart(model: type[BaseModel]) -> Callable:
@@ -88,6 +90,7 @@ def _questions_body() -> QuestionsIn:
 
 
 @api_bp.post("/admin/ai-command-centre/generate")
+@limiter.limit(GENERATE_LIMIT, key_func=limits.per_account)
 @auth_required(*AUTHOR_ROLES)
 @multipart(GenerateForm)
 @endpoint(
@@ -99,9 +102,10 @@ def _questions_body() -> QuestionsIn:
 )
 def generate(actor: User) -> Response:
     generation.require_configured()
-    fields = _fields(
-        *((request.form.to_dict(), "form") if is_form() else (raw_input("json"), "json"))
-    )
+    if is_form():
+        fields = _fields(request.form.to_dict(), "form")
+    else:
+        fields = _fields(raw_input("json"), "json")
     text, _name = _pdf(fields)
     outcome = generation.generate(actor, fields, text)
     return respond(
@@ -231,6 +235,7 @@ def _form_errors(err: Invalid) -> dict[str, str]:
 
 
 @pages_bp.post("/ai-command-centre/runs")
+@limiter.limit(GENERATE_LIMIT, key_func=limits.per_account)
 @auth_required(*AUTHOR_ROLES)
 def start(actor: User) -> Response:
     """Check the form and the PDF here (a bad file is the teacher's to fix now), then hand the

@@ -68,6 +68,8 @@ def test_generate_from_a_topic_edit_and_save_to_an_exam(
     # The hostile question is shown as its text, nothing in it ran.
     first = page.get_by_test_id("question-text-0")
     assert first.input_value() == HOSTILE
+    assert "<script>alert('pwned')</script>" in page.get_by_test_id("preview-0").inner_text()
+    page.get_by_test_id("preview-2").locator(".katex").first.wait_for()  # the maths, rendered
     assert page.locator("#generation-panel img").count() == 0
     assert page.locator("#generation-panel script").count() == 0
     bp.screenshot(f"ai-command-centre-review-{label}")

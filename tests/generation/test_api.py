@@ -485,3 +485,14 @@ def test_save_request_body_must_be_json_object(client, bearer, teacher):
         SAVE, data=json.dumps([1]), content_type="application/json", headers=bearer(teacher)
     )
     assert response.status_code == 400
+
+
+def test_generation_is_rate_limited_per_account(client, bearer, teacher, fake_groq):
+    headers = bearer(teacher)
+    statuses = [
+        client.post(GENERATE, data={"mode": "pure", "mcq_count": "1"}, headers=headers).status_code
+        for _ in range(61)
+    ]
+    assert statuses[:60] == [400] * 60  # topic missing: refused, but each one counts
+    assert statuses[60] == 429
+    assert fake_groq.requests == []

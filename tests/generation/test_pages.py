@@ -278,3 +278,19 @@ def test_a_bad_pdf_is_refused_before_any_run(client, signed_in, fake_groq, app):
     with app.app_context():
         assert db.session.scalars(select(GenerationJob)).all() == []
     assert fake_groq.requests == []
+
+
+def test_a_run_that_hits_a_bug_fails_instead_of_polling_forever(
+    client, signed_in, fake_groq, monkeypatch, caplog
+):
+    from app.generation import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "_generate", broken)
+    run_id = start(client, signed_in)
+    html = client.get(f"{RUNS}/{run_id}", headers=signed_in).get_data(as_text=True)
+    assert "Generation failed: Something went wrong on the server. Please try again." in html
+    assert 'hx-trigger="every 1s"' not in html
+    assert "generation run" in caplog.text and "boom" in caplog.text
