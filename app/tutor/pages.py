@@ -35,9 +35,7 @@ def _context(actor: User, subject: Subject, session: TutorSession | None, **extr
             step = {
                 "index": current,
                 "total": len(test.question_ids),
-                "question": tutor.present(question, current, len(test.question_ids))
-                if question
-                else None,
+                "question": tutor.present(question, current) if question else None,
             }
     return {
         "subject": subject,
