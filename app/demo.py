@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.core import roles as R
 from app.extensions import db
-from app.models import Category, Exam, Question, Section, User, utcnow
+from app.models import Category, Enrollment, Exam, Question, Section, Subject, User, utcnow
 from app.users.services import create_user
 
 
@@ -98,5 +98,15 @@ def seed() -> list[DemoAccount]:
         ),
     ]
     db.session.add(exam)
+    physics = Subject(
+        code="PHY101",
+        name="Physics",
+        description="Mechanics: motion, forces and energy.",
+        guide="# Teaching guide\n\n- Start from the units.\n- Ask the student to draw the "
+        "situation before any formula.\n- Use $g = 10\\,\\mathrm{m/s^2}$.",
+        professor=users["teacher"],
+        bank_exams=[exam],  # the practice test doubles as the tutor's practice bank
+    )
+    db.session.add(Enrollment(subject=physics, user=users["student1"]))
     db.session.flush()
     return list(DEMO_ACCOUNTS)

@@ -6,7 +6,7 @@ only stops scripted abuse. Sign-in guessing is handled by the per-account lockou
 
 from __future__ import annotations
 
-from flask import session
+from flask import g, session
 from flask_limiter.util import get_remote_address
 
 SIGN_UP = "100 per hour"  # a class creating accounts in its first lesson
@@ -20,3 +20,13 @@ def per_account() -> str:
     """Key for limits on what one signed-in person does, whatever address they use."""
     session_id = session.get("_user_id")  # "<id>:<auth stamp>"
     return f"account:{session_id.partition(':')[0]}" if session_id else get_remote_address()
+
+
+TUTOR_CHAT = "10 per minute"  # per user, as the Backend document suggests: each one is a model call
+
+
+def per_actor() -> str:
+    """Key for limits on signed-in routes reached by session cookie or Bearer token alike (the
+    route's auth decorator has already set g.actor)."""
+    actor = g.get("actor")
+    return f"account:{actor.id}" if actor is not None else get_remote_address()

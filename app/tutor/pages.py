@@ -9,11 +9,12 @@ from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
 
+from app.core import limits
 from app.core.auth import auth_required
 from app.core.errors import AppError, NotFound
 from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint
-from app.extensions import db, htmx
+from app.extensions import db, htmx, limiter
 from app.models import Question, Subject, TutorSession, User
 from app.subjects import markdown
 from app.subjects import services as subjects
@@ -34,9 +35,7 @@ def _context(actor: User, subject: Subject, session: TutorSession | None, **extr
             step = {
                 "index": current,
                 "total": len(test.question_ids),
-                "question": tutor.present(question, current, len(test.question_ids))
-                if question
-                else None,
+                "question": tutor.present(question, current) if question else None,
             }
     return {
         "subject": subject,
@@ -100,6 +99,7 @@ def _after(actor: User, subject: Subject, session: TutorSession | None, **extra:
 
 @bp.post("/learn/subjects/<code>/tutor/send")
 @auth_required()
+@limiter.shared_limit(limits.TUTOR_CHAT, scope="tutor-chat", key_func=limits.per_actor)
 def send(actor: User, code: str) -> Response:
     subject = subjects.get(code)
     session = _session_for(actor, subject, request.form.get("session_id"))

@@ -179,7 +179,7 @@ def active_test(session: TutorSession) -> PracticeTest | None:
     )
 
 
-def present(question: Question, index: int, total: int) -> dict[str, Any]:
+def present(question: Question, index: int) -> dict[str, Any]:
     return {
         "index": index,
         "number": index + 1,
@@ -265,7 +265,7 @@ def start_test(actor: User, session: TutorSession) -> Step:
         answers=[],
     )
     db.session.add(test)
-    question = present(chosen[0], 0, len(chosen))
+    question = present(chosen[0], 0)
     session.messages.append(
         TutorMessage(
             role="assistant",
@@ -294,7 +294,7 @@ def resume(actor: User, session_id: str, answer: Any, index: int | None) -> Step
     total = len(test.question_ids)
     if answer is None:
         question = _question_at(test, current)
-        return Step(session, test, present(question, current, total) if question else None)
+        return Step(session, test, present(question, current) if question else None)
     if index is not None and index != current:
         raise Conflict(
             f"Question {index} is not the one being asked; the current question is {current}",
@@ -348,7 +348,7 @@ def resume(actor: User, session_id: str, answer: Any, index: int | None) -> Step
             ]
             following += 1
     if next_question is not None:
-        shown = present(next_question, following, total)
+        shown = present(next_question, following)
         session.messages.append(TutorMessage(role="assistant", content=_as_message(shown, total)))
         db.session.flush()
         return Step(session, test, shown, feedback)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response
 from pydantic import BaseModel, Field
 
+from app.core import limits
 from app.core.api import endpoint, parse
 from app.core.auth import auth_required
 from app.core.errors import Invalid
@@ -15,6 +16,7 @@ from app.core.jsonprovider import iso
 from app.core.pagination import window
 from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint
+from app.extensions import limiter
 from app.models import TutorSession, User
 from app.tutor import services as tutor
 
@@ -119,6 +121,7 @@ def session_row(session: TutorSession, count: int) -> dict[str, Any]:
     responses={200: ChatOut},
     tags=TAGS,
 )
+@limiter.shared_limit(limits.TUTOR_CHAT, scope="tutor-chat", key_func=limits.per_actor)
 def chat(actor: User, body: ChatIn) -> Response:
     turn = tutor.chat(actor, session_id=body.id, subject_code=body.asignatura, content=body.content)
     return respond(

@@ -263,3 +263,18 @@ def test_system_info_reports_configured_model(app, client, fake_groq, monkeypatc
     assert body["llm_provider"] == "groq"
     assert body["llm_model"] == "llama-3.1-8b-instant"
     assert body["llm_configured"] is True
+
+
+def test_chat_is_limited_per_user(client, make_user, bearer, make_subject, fake_groq):
+    _, gabriel = _setup(make_user, make_subject)
+    maria = make_user("maria")
+    make_subject("MAT002", students=(maria,))
+    for n in range(10):
+        res = client.post("/chat", json={**CHAT, "content": f"q{n}"}, headers=bearer(gabriel))
+        assert res.status_code == 200
+    res = client.post("/chat", json=CHAT, headers=bearer(gabriel))
+    assert res.status_code == 429
+    assert res.get_json() == {"detail": "Too many requests: limit is 10 per 1 minute"}
+    # Another user (same address) is not affected.
+    other = {"id": "m-1", "asignatura": "MAT002", "content": "Hi"}
+    assert client.post("/chat", json=other, headers=bearer(maria)).status_code == 200
