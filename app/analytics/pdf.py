@@ -123,9 +123,25 @@ def pair(doc: FPDF, label: str, value: str, label_width: float = 35) -> None:
     _lines(doc, value, doc.l_margin + label_width, 5.5)
 
 
+def close_fonts(doc: FPDF) -> None:
+    """fpdf2 keeps each font file open until output() has embedded it; a sheet that fails
+    half-way must not leak the handles."""
+    for font in doc.fonts.values():
+        close = getattr(font, "close", None)
+        if close is not None:
+            close()
+
+
 def render(rep: Report, institute: str) -> bytes:
-    result, exam, student = rep.result, rep.exam, rep.student
     doc = new_document()
+    try:
+        return _render(doc, rep, institute)
+    finally:
+        close_fonts(doc)
+
+
+def _render(doc: FPDF, rep: Report, institute: str) -> bytes:
+    result, exam, student = rep.result, rep.exam, rep.student
     doc.set_title(clean(f"Result: {exam.name} - {student.full_name or student.username}"))
     doc.set_author(clean(institute))
     doc.add_page()
