@@ -67,21 +67,87 @@ def filename(result: Result) -> str:
     return f"result-{result.id}-{slug[:60] or 'exam'}.pdf"
 
 
-def _heading(doc: FPDF, text: str, size: int = 12) -> None:
-    doc.set_font("DejaVu", "B", size)
-    doc.multi_cell(0, size * 0.6, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    doc.ln(1)
+# Scripts that cannot be drawn without shaping: Indic (Devanagari to Sinhala), Thai, Lao, Hebrew,
+# Arabic. Latin, the rupee sign and math symbols need none and are drawn straight.
+_NEEDS_SHAPING = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def needs_shaping(text: str) -> bool:
+    return bool(_NEEDS_SHAPING.search(text))
+
+
+def wrap(doc: FPDF, text: str, width: float) -> list[str]:
+    """Lines of at most `width`, broken at spaces, each word measured once.
+
+    fpdf2's own line breaker (multi_cell) shapes the growing line again for every character it
+    adds: a 30-question sheet with Devanagari took four CPU-seconds that way, in tables twice
+    over (bench/README.md, "result_pdf.py"). A word wider than the line (a long URL) gets a line
+    to itself and runs into the margin rather than being cut."""
+    space = doc.get_string_width(" ")
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph.split(" "):
+            size = doc.get_string_width(word) if word else 0.0
+            if line and used + space + size > width:
+                out.append(" ".join(line))
+                line, used = [], 0.0
+            used = size if not line else used + space + size
+            line.append(word)
+        out.append(" ".join(line))
+    return out
+
+
+def _lines(doc: FPDF, text: str, x: float, height: float) -> None:
+    width = doc.w - doc.r_margin - x
+    for line in wrap(doc, text, width):
+        doc.set_x(x)
+        doc.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def write(doc: FPDF, text: str, *, size: float = 10, style: str = "") -> None:
+    """One paragraph, wrapped, at the left margin; shaped only when its script needs it."""
+    doc.set_text_shaping(needs_shaping(text))
+    doc.set_font("DejaVu", style, size)
+    _lines(doc, text, doc.l_margin, size * 0.55)
+
+
+def pair(doc: FPDF, label: str, value: str, label_width: float = 35) -> None:
+    """A label in bold and its value, wrapped beside it."""
+    doc.set_text_shaping(needs_shaping(label))
+    doc.set_font("DejaVu", "B", 10)
+    doc.cell(label_width, 5.5, label)
+    doc.set_text_shaping(needs_shaping(value))
     doc.set_font("DejaVu", "", 10)
+    _lines(doc, value, doc.l_margin + label_width, 5.5)
+
+
+def close_fonts(doc: FPDF) -> None:
+    """fpdf2 keeps each font file open until output() has embedded it; a sheet that fails
+    half-way must not leak the handles."""
+    for font in doc.fonts.values():
+        close = getattr(font, "close", None)
+        if close is not None:
+            close()
 
 
 def render(rep: Report, institute: str) -> bytes:
-    result, exam, student = rep.result, rep.exam, rep.student
     doc = new_document()
+    try:
+        return _render(doc, rep, institute)
+    finally:
+        close_fonts(doc)
+
+
+def _render(doc: FPDF, rep: Report, institute: str) -> bytes:
+    result, exam, student = rep.result, rep.exam, rep.student
     doc.set_title(clean(f"Result: {exam.name} - {student.full_name or student.username}"))
     doc.set_author(clean(institute))
     doc.add_page()
-    _heading(doc, institute, 15)
-    _heading(doc, f"Result sheet: {exam.name}", 13)
+    write(doc, clean(institute), size=15, style="B")
+    write(doc, clean(f"Result sheet: {exam.name}"), size=13, style="B")
+    doc.ln(2)
 
     submitted = to_local(result.submitted_at)
     details = [
@@ -100,40 +166,35 @@ def render(rep: Report, institute: str) -> bytes:
             f"{result.unanswered} not answered",
         ),
     ]
-    with doc.table(col_widths=(35, 145), first_row_as_headings=False) as table:
-        for label, value in details:
-            row = table.row()
-            row.cell(clean(label))
-            row.cell(clean(value))
-    doc.ln(4)
+    for label, value in details:
+        pair(doc, label, clean(value))
+    doc.ln(3)
 
     if len(rep.sections) > 1 or (rep.sections and rep.sections[0].name):
-        _heading(doc, "Sections")
-        with doc.table(col_widths=(70, 30, 30, 30, 30), text_align="LEFT") as table:
-            head = table.row()
-            for label in ("Section", "Questions", "Answered", "Correct", "Score"):
-                head.cell(label)
-            for s in rep.sections:
-                row = table.row()
-                row.cell(clean(s.name or "(no section)"))
-                row.cell(str(s.questions))
-                row.cell(str(s.answered))
-                row.cell(str(s.correct))
-                row.cell(f"{_marks(s.score)} / {_marks(s.max_score)}")
-        doc.ln(4)
+        write(doc, "Sections", size=12, style="B")
+        for s in rep.sections:
+            pair(
+                doc,
+                clean(s.name or "(no section)", 40),
+                f"{_marks(s.score)} / {_marks(s.max_score)} · {s.correct} of {s.questions} "
+                f"correct, {s.answered} answered",
+                label_width=60,
+            )
+        doc.ln(3)
 
-    _heading(doc, "Questions")
-    with doc.table(col_widths=(10, 95, 28, 28, 19), text_align="LEFT") as table:
-        head = table.row()
-        for label in ("#", "Question", "Your answer", "Key", "Marks"):
-            head.cell(label)
-        for q in rep.questions:
-            row = table.row()
-            row.cell(str(q.number))
-            row.cell(clean(q.text, QUESTION_CHARS))
-            row.cell(clean(q.answer_shown or "-"))
-            row.cell(clean(q.key_shown))
-            row.cell(_marks(q.marks_awarded))
+    write(doc, "Questions", size=12, style="B")
+    for q in rep.questions:
+        outcome = {True: "right", False: "wrong", None: "not answered"}[q.is_correct]
+        if q.is_correct is False and q.marks_awarded > 0:
+            outcome = "partly right"
+        write(
+            doc,
+            f"{q.number}. {q.question_type} · {outcome} · marks {_marks(q.marks_awarded)}",
+            style="B",
+        )
+        write(doc, clean(q.text, QUESTION_CHARS))
+        write(doc, clean(f"Your answer: {q.answer_shown or '-'}    Key: {q.key_shown}"), size=9)
+        doc.ln(1.5)
     return bytes(doc.output())
 
 

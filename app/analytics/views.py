@@ -5,6 +5,7 @@ manage, admins every exam; students get 403 like every admin route."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Response
@@ -150,7 +151,14 @@ def download_result(actor: User, result_id: int) -> Response:
     tags=TAGS,
 )
 def page(actor: User, query: DataQuery) -> Response:
-    filters = _data_filters(actor, query)
+    if (query.timePeriod or "").strip().lower() == "custom" and not (
+        query.startDate or query.endDate
+    ):
+        # The page's period menu: "Between dates" chosen, dates not yet; all time until then.
+        query = query.model_copy(update={"timePeriod": "all"})
+        filters = replace(_data_filters(actor, query), time_period="custom")
+    else:
+        filters = _data_filters(actor, query)
     analytics = services.data(actor, filters)
     counts = services.stats(actor)
     result_filters = services.ResultFilters(exam_id=filters.exam_id)

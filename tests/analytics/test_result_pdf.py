@@ -102,3 +102,32 @@ def test_the_student_cannot_download_even_their_own(api, unicode_result):
     res = api(ananya, "GET", f"/admin/users-analytics/download-result/{result_id}")
     assert res.status_code == 403
     assert res.get_json()["success"] is False
+
+
+def test_wrap_keeps_every_word_and_each_line_fits(app):
+    from app.analytics import pdf
+
+    doc = pdf.new_document()
+    doc.add_page()
+    doc.set_font("DejaVu", "", 10)
+    doc.set_text_shaping(True)
+    text = " ".join(f"शब्द{i} ₹{i} x≤{i}" for i in range(60)) + "\nsecond paragraph"
+    width = 80
+    lines = pdf.wrap(doc, text, width)
+    assert len(lines) > 5
+    assert " ".join(lines).split() == text.split()
+    assert lines[-1] == "second paragraph"
+    assert all(doc.get_string_width(line) <= width + 0.01 for line in lines)
+    pdf.close_fonts(doc)
+
+
+def test_long_questions_wrap_onto_more_lines_in_the_pdf(api, make_exam, make_user, sit, teacher):
+    words = [f"word{i}" for i in range(50)]
+    exam = make_exam([{"question_type": "NUMERIC", "text": " ".join(words), "correct_answer": "1"}])
+    result_id = sit(make_user("kiran"), exam, {exam.question_ids[0]: "1"})
+    content = api(teacher, "GET", f"/admin/users-analytics/download-result/{result_id}").data
+    text, _, _ = pdf_text(content)
+    assert text.split().count("word49") == 1
+    question_lines = [line for line in text.splitlines() if line.startswith("word")]
+    assert len(question_lines) >= 3  # wrapped, not one clipped line
+    assert [w for line in question_lines for w in line.split()] == words

@@ -350,3 +350,10 @@ def test_analytics_page_bad_filter_is_400_with_the_message(client, web_login, te
     res = client.get("/admin/users-analytics?startDate=soon", headers=HX)
     assert res.status_code == 400
     assert "startDate must be a date" in res.get_data(as_text=True)
+
+
+def test_analytics_page_between_dates_waits_for_a_date(client, web_login, two_results, teacher):
+    web_login(client, teacher)
+    res = client.get("/admin/users-analytics?timePeriod=custom&startDate=&endDate=", headers=HX)
+    assert res.status_code == 200
+    assert "2 results from 2 students" in res.get_data(as_text=True)
