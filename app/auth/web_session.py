@@ -11,8 +11,10 @@ from app.models import User
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths, so a crafted link cannot bounce a user elsewhere."""
-    if target:
+    """Only same-site relative paths, so a crafted link cannot bounce a user elsewhere. Browsers
+    read a backslash as a slash (`/\\evil.example` is `//evil.example`) and drop tabs and
+    newlines, so neither is allowed anywhere in the target."""
+    if target and "\\" not in target and not any(ord(c) < 32 or ord(c) == 127 for c in target):
         parts = urlsplit(target)
         if (
             not parts.scheme
