@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -191,6 +192,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
     parser.add_argument("--redis-url", default=None, help="with it: a separate web process")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
     threads = args.threads or args.clients + 50
 
     tmp = Path(tempfile.mkdtemp(prefix="examhall-chat-"))

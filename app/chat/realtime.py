@@ -1,8 +1,10 @@
 """Live pushes to the /chat namespace, sent only once the change they announce has committed.
 
-Services call `announce()`; the events wait in the database session and go out from its
+Services call `announce()`; the events wait in the database session and are handed over in its
 `after_commit` hook (a rollback drops them), so a client never hears of a message it then cannot
-load. The emit goes through Flask-SocketIO's server: with REDIS_URL it is published on Redis and
+load. One sender thread per process emits them in order, outside the committing thread: an emit
+can run Socket.IO handlers (a client found gone is disconnected on the spot), and those must
+not find the session still inside its commit. The emit goes through Flask-SocketIO's server: with REDIS_URL it is published on Redis and
 every `realtime` process delivers it to the clients it holds; without Redis, the one process
 delivers it itself.
 """
@@ -10,6 +12,8 @@ delivers it itself.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from typing import Any
 
 from sqlalchemy import event
@@ -20,6 +24,9 @@ from app.extensions import db, socketio
 log = logging.getLogger(__name__)
 NAMESPACE = "/chat"
 _PENDING = "examhall.chat_emits"
+_outbox: queue.Queue[tuple[str, dict[str, Any], str, str | None]] = queue.Queue()
+_sender_lock = threading.Lock()
+_sender: threading.Thread | None = None
 
 
 def conv_room(conv_id: int) -> str:
@@ -45,10 +52,26 @@ def emit_now(name: str, data: dict[str, Any], room: str, skip_sid: str | None = 
         log.exception("could not emit %s to %s", name, room)
 
 
+def _send_forever() -> None:
+    while True:
+        emit_now(*_outbox.get())
+
+
+def _start_sender() -> None:
+    global _sender  # noqa: PLW0603 - one sender thread per process
+    with _sender_lock:
+        if _sender is None or not _sender.is_alive():
+            _sender = threading.Thread(target=_send_forever, name="chat-emit", daemon=True)
+            _sender.start()
+
+
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
-    for name, data, room, skip_sid in session.info.pop(_PENDING, []):
-        emit_now(name, data, room, skip_sid)
+    pending = session.info.pop(_PENDING, [])
+    if pending:
+        _start_sender()
+        for item in pending:
+            _outbox.put(item)
 
 
 @event.listens_for(Session, "after_rollback")

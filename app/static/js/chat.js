@@ -464,7 +464,9 @@
       setStatus("Live updates are unavailable; reload to see new messages.");
       return;
     }
-    socket = window.io("/chat", { transports: ["websocket", "polling"] });
+    // WebSocket only: with several realtime processes behind nginx, long-polling would need
+    // sticky sessions (README, deployment).
+    socket = window.io("/chat", { transports: ["websocket"] });
     socket.on("connect", () => {
       setStatus("Live");
       loadConversations();
