@@ -241,7 +241,7 @@ def _checked(
                 {"loc": ["body", "questions", i], "msg": "must be an object", "type": "dict_type"}
             )
             continue
-        exam_id = _exam_id(item.get("exam_id"), default_exam_id, i, problems)
+        exam_id = _exam_id(item.get("exam_id"), default_exam_id, i, problems) if need_exam else None
         if need_exam and exam_id is None:
             if not any(f["loc"][-1] == "exam_id" and f["loc"][-2] == i for f in problems.items):
                 problems.items.append(

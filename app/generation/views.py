@@ -95,7 +95,7 @@ def _questions_body() -> QuestionsIn:
 @multipart(GenerateForm)
 @endpoint(
     "AI question generation (Groq). mode: extract | mine (pdf_file) | pure (topic)",
-    body=GenerateForm,
+    body=GenerateFields,
     responses={200: GenerateOut, **ERRORS, 413: None, **AI_ERRORS},
     tags=TAGS,
     parse_input=False,
