@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_sign_in import sign_in
@@ -48,7 +49,7 @@ def test_teacher_creates_an_exam_adds_questions_and_publishes(open_page, make_us
     page.get_by_label("Question", exact=True).fill(MCQ_TEXT)
     preview = page.get_by_test_id("preview")
     preview.locator(".preview-text .katex").first.wait_for()
-    assert preview.locator(".preview-text .katex").count() == 3
+    expect(preview.locator(".preview-text .katex")).to_have_count(3)
     assert "<script" not in preview.inner_html()
     for letter, text in zip(
         "ABCD", ("Newton", "Joule", "Watt", "$\\text{kg}\\,\\text{m/s}$"), strict=True
@@ -56,7 +57,7 @@ def test_teacher_creates_an_exam_adds_questions_and_publishes(open_page, make_us
         page.get_by_label(f"Option {letter}", exact=True).fill(text)
     page.locator("#f-correct_b").check()
     preview.locator("li.correct").wait_for()
-    assert "Joule" in preview.locator("li.correct").inner_text()
+    expect(preview.locator("li.correct")).to_contain_text("Joule")
     preview.locator(".q-options .katex").first.wait_for()  # option D's maths too
     topic = page.get_by_label("Topic (optional)", exact=True)
     assert topic.is_hidden()  # folded away until asked for
@@ -77,7 +78,7 @@ def test_teacher_creates_an_exam_adds_questions_and_publishes(open_page, make_us
     page.get_by_label("Correct value").fill("19.6")
     page.get_by_label("Tolerance (±)").fill("0.1")
     preview.locator(".preview-text .katex").first.wait_for()
-    assert "19.6 ± 0.1" in preview.locator("[data-preview-answer]").inner_text()
+    expect(preview.locator("[data-preview-answer]")).to_contain_text("19.6 ± 0.1")
     page.get_by_test_id("save-question").click()
     page.wait_for_url(re.compile(rf"/admin/exams/{exam_id}/questions#q-\d+$"))
     assert page.get_by_text("Question 2 added.").is_visible()

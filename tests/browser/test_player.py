@@ -158,13 +158,16 @@ def test_the_clock_runs_out_warns_and_submits(app, open_page, make_user):
     teacher = make_user("t-clock", roles=("teacher",))
     student = make_user("s-clock", roles=("student",))
     exam_id, (_mcq, _msq, _numeric) = make_exam(
-        app, teacher.id, ends_at=utcnow() + timedelta(seconds=12)
+        app, teacher.id, ends_at=utcnow() + timedelta(minutes=10)
     )
     bp = open_page(DESKTOP)
     page = bp.page
     sign_in(bp, student.username)
     page.wait_for_url(re.compile(r"/dashboard$"))
     bp.goto(f"/exams/{exam_id}")
+    with app.app_context():  # the exam closes soon after the start, however slow sign-in was
+        db.session.get(Exam, exam_id).ends_at = utcnow() + timedelta(seconds=15)
+        db.session.commit()
     page.get_by_test_id("start-exam").click()
     page.wait_for_url(re.compile(rf"/exam/{exam_id}$"))
     warning = page.get_by_test_id("time-warning")
