@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import functools
 import hmac
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
@@ -35,9 +35,14 @@ def decode_access_token(token: str) -> dict:
     token every few seconds); its expiry is checked on every use."""
     cfg = current_app.config
     claims = _verified_claims(token, cfg["JWT_SECRET_KEY"], cfg.get("JWT_ALGORITHM", "HS256"))
-    if claims["exp"] <= time.time():
+    if claims["exp"] <= epoch_now():
         raise jwt.ExpiredSignatureError("Signature has expired")
     return dict(claims)
+
+
+def epoch_now() -> float:
+    """The clock PyJWT checks expiry against (an aware datetime, not `time.time`)."""
+    return datetime.now(UTC).timestamp()
 
 
 @functools.lru_cache(maxsize=8192)
