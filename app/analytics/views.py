@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response
 from jinja2_fragments.flask import render_block
 
+from app.analytics import filters as filtering
 from app.analytics import item_analysis, pdf, services
 from app.analytics.schemas import (
     DataOut,
@@ -37,8 +38,8 @@ RESULTS_PAGE = "analytics/results.html"
 ITEMS_PAGE = "analytics/item_analysis.html"
 
 
-def _data_filters(actor: User, query: DataQuery) -> services.DataFilters:
-    return services.data_filters(
+def _data_filters(actor: User, query: DataQuery) -> filtering.DataFilters:
+    return filtering.data_filters(
         actor,
         time_period=query.timePeriod,
         exam=query.exam,
@@ -47,8 +48,8 @@ def _data_filters(actor: User, query: DataQuery) -> services.DataFilters:
     )
 
 
-def _result_filters(actor: User, query: ResultsQuery) -> services.ResultFilters:
-    return services.result_filters(
+def _result_filters(actor: User, query: ResultsQuery) -> filtering.ResultFilters:
+    return filtering.result_filters(
         actor,
         user=query.user,
         exam=query.exam,
@@ -83,7 +84,7 @@ def data(actor: User, query: DataQuery) -> Response:
     return respond({"success": True, **services.data(actor, filters)})
 
 
-def _results_json(page: Any, filters: services.ResultFilters) -> dict[str, Any]:
+def _results_json(page: Any, filters: filtering.ResultFilters) -> dict[str, Any]:
     return {
         "success": True,
         "results": services.result_lines(page),
@@ -161,7 +162,7 @@ def page(actor: User, query: DataQuery) -> Response:
         filters = _data_filters(actor, query)
     analytics = services.data(actor, filters)
     counts = services.stats(actor)
-    result_filters = services.ResultFilters(exam_id=filters.exam_id)
+    result_filters = filtering.ResultFilters(exam_id=filters.exam_id)
     result_page = services.results(actor, result_filters)
     context = {
         "counts": counts,
