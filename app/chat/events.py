@@ -25,7 +25,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO, join_room
 
-from app.chat import presenters, services
+from app.chat import presence, presenters, services
 from app.chat.realtime import NAMESPACE, conv_room, emit_now, user_room
 from app.core.auth import current_actor, load_user_with_roles, user_from_access_token
 from app.core.errors import AppError, Invalid, Unauthorized
@@ -59,9 +59,9 @@ def on_connect(auth: Any = None) -> None:
     sid = request.sid  # type: ignore[attr-defined]
     _clients[sid] = (user.id, user.auth_stamp)
     join_room(user_room(user.id))
-    for conv_id in services.conversation_ids(user.id):
+    for conv_id in presence.conversation_ids(user.id):
         join_room(conv_room(conv_id))
-    services.connected(user.id, sid)
+    presence.connected(user.id, sid)
     db.session.commit()
     _start_refresher(current_app._get_current_object())
 
@@ -71,7 +71,7 @@ def on_disconnect(*_reason: Any) -> None:
     client = _clients.pop(sid, None)
     if client is None:
         return
-    services.disconnected(client[0], sid)
+    presence.disconnected(client[0], sid)
     db.session.commit()
 
 
@@ -181,7 +181,7 @@ def register_events(sio: SocketIO) -> None:
 
 
 def _start_refresher(app: Flask) -> None:
-    """Once per process: keep this process's connections marked live (services.PRESENCE_TTL)."""
+    """Once per process: keep this process's connections marked live (presence.PRESENCE_TTL)."""
     global _refresher_started  # noqa: PLW0603 - one refresher thread per process
     with _refresher_lock:
         if _refresher_started:
@@ -194,12 +194,12 @@ def _start_refresher(app: Flask) -> None:
 
 
 def _refresh_forever(app: Flask) -> None:
-    interval = services.PRESENCE_REFRESH.total_seconds()
+    interval = presence.PRESENCE_REFRESH.total_seconds()
     while True:
         time.sleep(interval)
         try:
             with app.app_context():
-                services.refresh_presence(list(_clients))
+                presence.refresh_presence(list(_clients))
                 db.session.commit()
         except Exception:
             log.exception("could not refresh chat presence")

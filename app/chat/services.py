@@ -14,9 +14,11 @@ from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.chat import presenters
+from app.chat import contacts, presenters
+from app.chat.contacts import purge_conversation
+from app.chat.presence import online_users
 from app.chat.realtime import announce, conv_room, user_room
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from app.core.errors import Forbidden, Invalid, NotFound, RateLimited
 from app.core.signals import account_deleting
 from app.extensions import db
 from app.models import (
@@ -29,23 +31,13 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.chat import ACCEPTED, DM, GROUP, PENDING, REJECTED
+from app.models.chat import DM, GROUP, PENDING
 
 MAX_MESSAGE = 1000
 QUOTE_CHARS = 100
 PAGE_SIZE = 40
 SEND_INTERVAL = 2.0  # seconds between two messages of one user (the document's 1 per 2 s)
 MAX_GROUP_MEMBERS = 256
-MAX_STATUS_IDS = 200
-# A live connection's row is refreshed every PRESENCE_REFRESH by its realtime process; one not
-# refreshed for PRESENCE_TTL belongs to a process that died.
-PRESENCE_REFRESH = timedelta(seconds=30)
-PRESENCE_TTL = timedelta(seconds=90)
-
-
-def pair_key(a: int, b: int) -> str:
-    low, high = sorted((a, b))
-    return f"{low}:{high}"
 
 
 # --- conversations and membership -------------------------------------------------------------
@@ -65,14 +57,6 @@ def membership(actor: User, conv_id: int) -> ConversationMember:
 
 def is_member(user_id: int, conv_id: int) -> bool:
     return db.session.get(ConversationMember, (conv_id, user_id)) is not None
-
-
-def conversation_ids(user_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(ConversationMember.conversation_id).where(ConversationMember.user_id == user_id)
-        )
-    )
 
 
 def _unread_by_conversation(user_id: int) -> dict[int, int]:
@@ -330,156 +314,6 @@ def unread_count(actor: User) -> tuple[int, int]:
     return unread, int(requests or 0)
 
 
-# --- connections ------------------------------------------------------------------------------
-
-
-def _connection_between(a: int, b: int) -> Connection | None:
-    return db.session.scalar(select(Connection).where(Connection.pair_key == pair_key(a, b)))
-
-
-def request_connection(actor: User, recipient_id: int) -> Connection:
-    if recipient_id == actor.id:
-        raise Invalid("You cannot send a connection request to yourself", code="self_request")
-    recipient = db.session.get(User, recipient_id)
-    if recipient is None:
-        raise NotFound("User not found")
-    existing = _connection_between(actor.id, recipient_id)
-    if existing is not None:
-        if existing.status == ACCEPTED:
-            raise Conflict("You are already connected", code="already_connected")
-        if existing.status == PENDING:
-            raise Conflict("A connection request is already pending", code="already_sent")
-        # Rejected earlier: asking again is a new request, from whoever asks now.
-        existing.requester_id, existing.recipient_id = actor.id, recipient_id
-        existing.status, existing.created_at, existing.decided_at = PENDING, utcnow(), None
-        conn = existing
-    else:
-        conn = Connection(
-            requester_id=actor.id,
-            recipient_id=recipient_id,
-            pair_key=pair_key(actor.id, recipient_id),
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(conn)
-        except IntegrityError:  # the same pair asked at the same moment
-            raise Conflict("A connection request is already pending", code="already_sent") from None
-    db.session.flush()
-    announce("request", {"conn_id": conn.id, "from_id": actor.id}, user_room(recipient_id))
-    return conn
-
-
-def inbox(actor: User) -> list[Connection]:
-    return list(
-        db.session.scalars(
-            select(Connection)
-            .where(Connection.recipient_id == actor.id, Connection.status == PENDING)
-            .order_by(Connection.created_at.desc(), Connection.id.desc())
-        )
-    )
-
-
-def connections(actor: User) -> list[User]:
-    """The actor's accepted connections (friends), by name."""
-    rows = db.session.scalars(
-        select(Connection).where(
-            Connection.status == ACCEPTED,
-            or_(Connection.requester_id == actor.id, Connection.recipient_id == actor.id),
-        )
-    )
-    ids = [c.recipient_id if c.requester_id == actor.id else c.requester_id for c in rows]
-    if not ids:
-        return []
-    users = db.session.scalars(select(User).where(User.id.in_(ids)))
-    return sorted(users, key=lambda u: u.display_name.lower())
-
-
-def search_people(actor: User, text: str, limit: int = 20) -> list[User]:
-    """People to send a connection request to, by part of their username or name."""
-    text = text.strip().lower()
-    if len(text) < 2:
-        return []
-    like = f"%{text}%"
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.id != actor.id,
-                or_(func.lower(User.username).like(like), func.lower(User.full_name).like(like)),
-            )
-            .order_by(User.username)
-            .limit(limit)
-        )
-    )
-
-
-def _dm_for(a: int, b: int) -> Conversation:
-    key = pair_key(a, b)
-    conv = db.session.scalar(select(Conversation).where(Conversation.dm_key == key))
-    if conv is None:
-        conv = Conversation(kind=DM, dm_key=key, created_by_id=a)
-        conv.members = [ConversationMember(user_id=a), ConversationMember(user_id=b)]
-        db.session.add(conv)
-        db.session.flush()
-    return conv
-
-
-def answer_request(actor: User, conn_id: int, action: str) -> Conversation | None:
-    """Accept (returns the direct conversation, created now or kept from before) or reject.
-    Only the recipient may answer; someone else's request is 404, so ids reveal nothing."""
-    if action not in ("accept", "reject"):
-        raise Invalid('action must be "accept" or "reject"', code="bad_action")
-    conn = db.session.get(Connection, conn_id)
-    if conn is None or conn.recipient_id != actor.id:
-        raise NotFound("Connection request not found")
-    if conn.status != PENDING:
-        raise Conflict("This request has already been answered", code="already_answered")
-    conn.decided_at = utcnow()
-    if action == "reject":
-        conn.status = REJECTED
-        db.session.flush()
-        return None
-    conn.status = ACCEPTED
-    conv = _dm_for(conn.requester_id, conn.recipient_id)
-    db.session.flush()
-    for uid in (conn.requester_id, conn.recipient_id):
-        announce("conversation", {"conv_id": conv.id}, user_room(uid))
-    return conv
-
-
-def remove_friend(actor: User, other_id: int) -> int | None:
-    """End a connection: the connection row and the direct conversation between the two go,
-    messages and all; groups they share are untouched. Returns the removed conversation's id."""
-    conn = _connection_between(actor.id, other_id)
-    if conn is None or conn.status != ACCEPTED:
-        raise NotFound("You are not connected with this user")
-    db.session.delete(conn)
-    conv = db.session.scalar(
-        select(Conversation).where(Conversation.dm_key == pair_key(actor.id, other_id))
-    )
-    removed = None
-    if conv is not None:
-        removed = conv.id
-        _purge_conversation(conv.id)
-        for uid in (actor.id, other_id):
-            announce("conversation_removed", {"conv_id": removed}, user_room(uid))
-    db.session.flush()
-    return removed
-
-
-def _purge_conversation(conv_id: int) -> None:
-    """Children first, so it works whether or not the database enforces ON DELETE CASCADE."""
-    db.session.execute(
-        update(Message).where(Message.conversation_id == conv_id).values(reply_to_id=None)
-    )
-    db.session.execute(delete(Message).where(Message.conversation_id == conv_id))
-    db.session.execute(
-        delete(ConversationMember).where(ConversationMember.conversation_id == conv_id)
-    )
-    db.session.execute(delete(Conversation).where(Conversation.id == conv_id))
-    db.session.expire_all()
-
-
 # --- groups -----------------------------------------------------------------------------------
 
 
@@ -494,7 +328,7 @@ def create_group(actor: User, name: str, member_ids: list[int]) -> Conversation:
         raise Invalid("A group needs at least one other member", code="no_members")
     if len(wanted) + 1 > MAX_GROUP_MEMBERS:
         raise Invalid(f"A group has at most {MAX_GROUP_MEMBERS} members", code="too_many")
-    friends = {u.id for u in connections(actor)}
+    friends = {u.id for u in contacts.connections(actor)}
     strangers = [i for i in wanted if i not in friends]
     if strangers:
         raise Forbidden(
@@ -510,74 +344,6 @@ def create_group(actor: User, name: str, member_ids: list[int]) -> Conversation:
     return conv
 
 
-# --- presence ---------------------------------------------------------------------------------
-
-
-def online_users(user_ids: set[int] | list[int], now: datetime | None = None) -> set[int]:
-    """Which of these users have a live /chat connection on any realtime process."""
-    ids = list(set(user_ids))
-    if not ids:
-        return set()
-    fresh = (now or utcnow()) - PRESENCE_TTL
-    return set(
-        db.session.scalars(
-            select(ChatPresence.user_id)
-            .where(ChatPresence.user_id.in_(ids), ChatPresence.seen_at > fresh)
-            .distinct()
-        )
-    )
-
-
-def parse_ids(raw: str) -> list[int]:
-    parts = [p.strip() for p in (raw or "").split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
-        raise Invalid("ids must be comma-separated user ids", code="bad_ids")
-    if len(parts) > MAX_STATUS_IDS:
-        raise Invalid(f"At most {MAX_STATUS_IDS} ids at once", code="too_many_ids")
-    return list(dict.fromkeys(int(p) for p in parts))
-
-
-def online_status(ids: list[int]) -> dict[str, bool]:
-    online = online_users(ids)
-    return {str(i): i in online for i in ids}
-
-
-def connected(user_id: int, sid: str) -> bool:
-    """Record a live connection; True when it is the user's first (they just came online)."""
-    was_online = bool(online_users({user_id}))
-    db.session.add(ChatPresence(sid=sid, user_id=user_id, seen_at=utcnow()))
-    db.session.flush()
-    if not was_online:
-        _announce_presence(user_id, True)
-    return not was_online
-
-
-def disconnected(user_id: int, sid: str) -> bool:
-    """Forget a connection; True when it was the user's last (they went offline)."""
-    db.session.execute(delete(ChatPresence).where(ChatPresence.sid == sid))
-    db.session.flush()
-    if online_users({user_id}):
-        return False
-    _announce_presence(user_id, False)
-    return True
-
-
-def _announce_presence(user_id: int, online: bool) -> None:
-    for conv_id in conversation_ids(user_id):
-        announce("presence", {"user_id": user_id, "online": online}, conv_room(conv_id))
-
-
-def refresh_presence(sids: list[str], now: datetime | None = None) -> None:
-    """Called by each realtime process for the connections it holds; also clears rows that
-    dead processes left behind."""
-    now = now or utcnow()
-    if sids:
-        db.session.execute(
-            update(ChatPresence).where(ChatPresence.sid.in_(sids)).values(seen_at=now)
-        )
-    db.session.execute(delete(ChatPresence).where(ChatPresence.seen_at < now - 10 * PRESENCE_TTL))
-
-
 # --- accounts ---------------------------------------------------------------------------------
 
 
@@ -591,7 +357,7 @@ def _forget_account(user: User, **_: Any) -> None:
         .where(ConversationMember.user_id == user.id, Conversation.kind == DM)
     ).all()
     for conv_id in dm_ids:
-        _purge_conversation(conv_id)
+        purge_conversation(conv_id)
     db.session.execute(update(Message).where(Message.sender_id == user.id).values(sender_id=None))
     db.session.execute(
         update(Conversation).where(Conversation.created_by_id == user.id).values(created_by_id=None)

@@ -9,7 +9,7 @@ from datetime import UTC
 from flask import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.chat import presenters, services
+from app.chat import contacts, presence, presenters, services
 from app.chat.schemas import (
     AnsweredOut,
     AnswerIn,
@@ -126,7 +126,7 @@ def mark_read(actor: User, conv_id: int) -> Response:
     tags=TAGS,
 )
 def send_request(actor: User, body: RequestIn) -> Response:
-    services.request_connection(actor, body.recipient_id)
+    contacts.request_connection(actor, body.recipient_id)
     return respond({"success": True})
 
 
@@ -135,7 +135,7 @@ def send_request(actor: User, body: RequestIn) -> Response:
 @endpoint("Pending incoming connection requests", responses={200: InboxOut}, tags=TAGS)
 def inbox(actor: User) -> Response:
     return respond(
-        {"success": True, "requests": [presenters.request(c) for c in services.inbox(actor)]}
+        {"success": True, "requests": [presenters.request(c) for c in contacts.inbox(actor)]}
     )
 
 
@@ -148,7 +148,7 @@ def inbox(actor: User) -> Response:
     tags=TAGS,
 )
 def answer_request(actor: User, conn_id: int, body: AnswerIn) -> Response:
-    conv = services.answer_request(actor, conn_id, body.action)
+    conv = contacts.answer_request(actor, conn_id, body.action)
     return respond({"success": True, "conv_id": conv.id} if conv else {"success": True})
 
 
@@ -173,8 +173,8 @@ def unread_count(actor: User) -> Response:
     tags=TAGS,
 )
 def online_status(actor: User, query: StatusQuery) -> Response:
-    ids = services.parse_ids(query.ids)
-    return respond({"success": True, "status": services.online_status(ids)})
+    ids = presence.parse_ids(query.ids)
+    return respond({"success": True, "status": presence.online_status(ids)})
 
 
 @bp.post("/api/chat/group")
@@ -198,7 +198,7 @@ def create_group(actor: User, body: GroupIn) -> Response:
     tags=TAGS,
 )
 def remove_friend(actor: User, other_id: int) -> Response:
-    services.remove_friend(actor, other_id)
+    contacts.remove_friend(actor, other_id)
     return respond({"success": True})
 
 
@@ -206,8 +206,8 @@ def remove_friend(actor: User, other_id: int) -> Response:
 @auth_required()
 @endpoint("Your connections, with their online status", responses={200: FriendsOut}, tags=TAGS)
 def friends(actor: User) -> Response:
-    people = services.connections(actor)
-    online = services.online_users({u.id for u in people})
+    people = contacts.connections(actor)
+    online = presence.online_users({u.id for u in people})
     return respond(
         {
             "success": True,
@@ -244,7 +244,7 @@ class PeopleOut(BaseModel):
     tags=TAGS,
 )
 def people(actor: User, query: PeopleQuery) -> Response:
-    found = services.search_people(actor, query.q)
+    found = contacts.search_people(actor, query.q)
     return respond(
         {
             "success": True,

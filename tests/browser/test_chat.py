@@ -8,7 +8,7 @@ import re
 import pytest
 from flask import Flask
 
-from app.chat import services
+from app.chat import contacts, services
 from app.extensions import db
 from app.models import User
 from tests.browser.conftest import DESKTOP, PHONE
@@ -32,8 +32,8 @@ def _no_send_limit(app: Flask):
 
 def _connect(app: Flask, a: User, b: User) -> int:
     with app.app_context():
-        conn = services.request_connection(db.session.get(User, a.id), b.id)
-        conv = services.answer_request(db.session.get(User, b.id), conn.id, "accept")
+        conn = contacts.request_connection(db.session.get(User, a.id), b.id)
+        conv = contacts.answer_request(db.session.get(User, b.id), conn.id, "accept")
         db.session.commit()
         return conv.id
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from flask import Flask
 
-from app.chat import services
+from app.chat import contacts, services
 from app.extensions import db
 from app.models import ChatPresence, Message, User, utcnow
 
@@ -51,8 +51,8 @@ def connect(app: Flask) -> Callable[[User, User], int]:
     def make(a: User, b: User) -> int:
         with app.app_context():
             ua, ub = db.session.get(User, a.id), db.session.get(User, b.id)
-            conn = services.request_connection(ua, ub.id)
-            conv = services.answer_request(ub, conn.id, "accept")
+            conn = contacts.request_connection(ua, ub.id)
+            conv = contacts.answer_request(ub, conn.id, "accept")
             db.session.commit()
             return conv.id
 
