@@ -1,17 +1,11 @@
-"""The discussion of a question: who may read and post, the thread, posting with its rate
-limit, editing, soft-deleting, pinning, best answers and counts.
-
-Who sees a question's discussion: the teachers who manage its exam, and admins, always; anyone
-else once they have submitted an attempt that contains the question, or once the exam's
-teacher has opened its discussion (`Exam.discussion_open`). A student who is sitting the exam
-right now sees none of it, whatever else holds: a second attempt must not be answered from the
-discussion of the first. A question of a draft exam does not exist for them.
+"""The discussion of a question: the thread, posting with its rate limit, editing,
+soft-deleting, pinning, best answers, the teacher's open switch and counts. Who may see and
+moderate it is decided in `access.py`; every function here asks it first.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,19 +15,21 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Forbidden, Invalid, NotFound, RateLimited
-from app.exams.access import can_manage
+from app.discussion.access import (
+    COMMENT_NOT_FOUND,
+    can_moderate,
+    readable_ids,
+    readable_question,
+    visible_comment,
+)
 from app.extensions import db
 from app.models import (
-    Attempt,
     DiscussionComment,
     Exam,
     Question,
-    QuestionResponse,
-    Result,
     User,
     utcnow,
 )
-from app.models.attempts import IN_PROGRESS
 from app.models.discussion import MAX_MESSAGE
 
 POST_INTERVAL = timedelta(seconds=10)
@@ -41,93 +37,8 @@ MAX_BULK = 100
 DELETED_ACCOUNT = "Deleted Account"
 DELETED_USERNAME = "[deleted]"
 DELETED_MESSAGE = "[This comment was deleted]"
-NOT_YET = "Discussion opens once you have submitted an attempt that contains this question."
-DURING_ATTEMPT = "Discussion is closed while you are sitting this exam."
-QUESTION_NOT_FOUND = "Question not found"
-COMMENT_NOT_FOUND = "Comment not found"
 # Control characters other than tab and newline: PostgreSQL refuses NUL, the rest only confuse.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-# Who may see and moderate --------------------------------------------------------------------
-
-
-def can_moderate(actor: User, exam: Exam) -> bool:
-    """Edit or delete anyone's comment, pin, mark best answers, open the discussion: the
-    teachers who manage the exam (owner, co-owners) and admins."""
-    return can_manage(actor, exam)
-
-
-def _sitting(actor: User, exam_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(Attempt.id)
-            .where(
-                Attempt.exam_id == exam_id,
-                Attempt.user_id == actor.id,
-                Attempt.status == IN_PROGRESS,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def _submitted_with(actor: User, question_ids: Iterable[int]) -> set[int]:
-    """The ids among question_ids that appear in a result of the actor's (a result exists only
-    for a submitted attempt)."""
-    ids = list(set(question_ids))
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(QuestionResponse.question_id)
-            .join(Result, Result.id == QuestionResponse.result_id)
-            .where(Result.user_id == actor.id, QuestionResponse.question_id.in_(ids))
-            .distinct()
-        )
-    )
-
-
-def access_problem(actor: User, question: Question) -> str | None:
-    """None when the actor may read and join this question's discussion, else the reason,
-    worded for the student."""
-    exam = question.exam
-    if can_moderate(actor, exam):
-        return None
-    if _sitting(actor, exam.id):
-        return DURING_ATTEMPT
-    if exam.discussion_open or _submitted_with(actor, [question.id]):
-        return None
-    return NOT_YET
-
-
-def question_for(actor: User, question_id: int) -> Question:
-    """The question, for someone who may see that it exists: 404 for an unknown question and,
-    to students, for a question of a draft exam."""
-    question = db.session.get(Question, question_id)
-    if question is None:
-        raise NotFound(QUESTION_NOT_FOUND)
-    if question.exam.status == "draft" and not can_moderate(actor, question.exam):
-        raise NotFound(QUESTION_NOT_FOUND)
-    return question
-
-
-def readable_question(actor: User, question_id: int) -> Question:
-    question = question_for(actor, question_id)
-    problem = access_problem(actor, question)
-    if problem:
-        raise Forbidden(problem, code="discussion_closed")
-    return question
-
-
-def _comment(actor: User, comment_id: int) -> DiscussionComment:
-    """A comment the actor may see; a deleted one is gone for every change."""
-    comment = db.session.get(DiscussionComment, comment_id)
-    if comment is None or comment.deleted:
-        raise NotFound(COMMENT_NOT_FOUND)
-    readable_question(actor, comment.question_id)
-    return comment
 
 
 # The thread ----------------------------------------------------------------------------------
@@ -286,7 +197,7 @@ def post(
 
 
 def edit(actor: User, comment_id: int, message: str | None) -> DiscussionComment:
-    comment = _comment(actor, comment_id)
+    comment = visible_comment(actor, comment_id)
     if comment.author_id != actor.id and not can_moderate(actor, comment.question.exam):
         raise Forbidden("You can only edit your own comments.")
     text = clean_message(message)
@@ -313,7 +224,7 @@ def delete(actor: User, comment_id: int) -> DiscussionComment:
 
 
 def _moderated(actor: User, comment_id: int) -> DiscussionComment:
-    comment = _comment(actor, comment_id)
+    comment = visible_comment(actor, comment_id)
     if not can_moderate(actor, comment.question.exam):
         raise Forbidden("Only the exam's teachers and admins can do that.")
     return comment
@@ -391,41 +302,4 @@ def count_map(actor: User, question_ids: list[int]) -> dict[int, int]:
         )
         for qid, n in rows:
             out[qid] = n
-    return out
-
-
-def readable_ids(actor: User, question_ids: list[int]) -> list[int]:
-    """access_problem over many questions, in a few queries."""
-    if not question_ids:
-        return []
-    pairs = db.session.execute(
-        select(Question.id, Question.exam_id).where(Question.id.in_(question_ids))
-    ).all()
-    exams = {
-        e.id: e
-        for e in db.session.scalars(
-            select(Exam)
-            .where(Exam.id.in_({exam_id for _, exam_id in pairs}))
-            .options(selectinload(Exam.co_owners))
-        )
-    }
-    sitting = set(
-        db.session.scalars(
-            select(Attempt.exam_id).where(
-                Attempt.user_id == actor.id,
-                Attempt.status == IN_PROGRESS,
-                Attempt.exam_id.in_(exams),
-            )
-        )
-    )
-    submitted = _submitted_with(actor, [qid for qid, _ in pairs])
-    out = []
-    for qid, exam_id in pairs:
-        exam = exams[exam_id]
-        if can_moderate(actor, exam) or (
-            exam.status != "draft"
-            and exam_id not in sitting
-            and (exam.discussion_open or qid in submitted)
-        ):
-            out.append(qid)
     return out

@@ -19,7 +19,7 @@ from app.core.errors import AppError, NotFound
 from app.core.jsonprovider import iso
 from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint
-from app.discussion import services
+from app.discussion import access, services
 from app.discussion.schemas import (
     BestAnswerIn,
     BestAnswerOut,
@@ -55,7 +55,7 @@ def jsonable(comment: dict[str, Any]) -> dict[str, Any]:
 
 
 def _comment_out(actor: User, comment: DiscussionComment) -> dict[str, Any]:
-    moderator = services.can_moderate(actor, comment.question.exam)
+    moderator = access.can_moderate(actor, comment.question.exam)
     return jsonable(services.comment_json(comment, actor, moderator))
 
 
@@ -170,8 +170,8 @@ def panel_context(
     actor: User, question_id: int, *, message: str | None = None, error: str | None = None
 ) -> dict[str, Any]:
     """What the panel shows: the thread, or why it is not available (yet)."""
-    question = services.question_for(actor, question_id)
-    problem = services.access_problem(actor, question)
+    question = access.question_for(actor, question_id)
+    problem = access.access_problem(actor, question)
     ctx: dict[str, Any] = {
         "question": question,
         "problem": problem,
@@ -237,7 +237,7 @@ def panel_post(actor: User, question_id: int) -> Response:
 def _question_of(comment_id: int) -> int:
     comment = db.session.get(DiscussionComment, comment_id)
     if comment is None:
-        raise NotFound(services.COMMENT_NOT_FOUND)
+        raise NotFound(access.COMMENT_NOT_FOUND)
     return comment.question_id
 
 
