@@ -289,7 +289,9 @@
   }
 
   function flush() {
-    if (inflight || closed || !queue.length) {
+    // While submitting, the submission carries the answers itself; a sync sent after it would
+    // only meet a closed attempt.
+    if (inflight || closed || submitting || !queue.length) {
       return;
     }
     if (navigator.onLine === false) {
@@ -366,6 +368,23 @@
     if (dialog.open) {
       dialog.close();
     }
+    whenIdle(function () {
+      sendSubmit(auto);
+    });
+  }
+
+  // A sync already on its way is let finish first, so it never lands after the submission.
+  function whenIdle(fn) {
+    if (!inflight) {
+      fn();
+    } else {
+      window.setTimeout(function () {
+        whenIdle(fn);
+      }, 50);
+    }
+  }
+
+  function sendSubmit(auto) {
     var body = { answers: answers, markedForReview: markedList(), seq: nextSeq() };
     queue.push({ seq: seq, answers: JSON.parse(JSON.stringify(answers)), markedForReview: body.markedForReview });
     remember();
