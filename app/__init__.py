@@ -18,6 +18,8 @@ from app.core.database import register_database
 from app.core.error_handlers import register_error_handlers
 from app.core.jsonprovider import ExamhallJSONProvider
 from app.core.security import register_security
+from app.core.sessions import CookieSessions
+from app.core.socketio_path import SocketIOOnItsPath
 from app.core.transaction import register_transaction
 from app.extensions import csrf, db, htmx, jwt, limiter, login_manager, migrate, oauth, socketio
 from app.models import User
@@ -62,6 +64,7 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     app.json = ExamhallJSONProvider(app)
+    app.session_interface = CookieSessions()
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
@@ -82,6 +85,7 @@ def register_extensions(app: Flask) -> None:
         async_mode="threading",
         channel=app.config.get("SOCKETIO_CHANNEL") or "flask-socketio",
     )
+    app.wsgi_app = SocketIOOnItsPath(socketio.sockio_mw)  # type: ignore[method-assign]
     register_chat_events(socketio)
 
     @login_manager.user_loader
