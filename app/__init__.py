@@ -13,6 +13,7 @@ from app.blueprints import BLUEPRINTS
 from app.chat.events import register_events as register_chat_events
 from app.cli import register_cli
 from app.config import Config
+from app.core.application import Examhall
 from app.core.auth import user_for_session
 from app.core.database import register_database
 from app.core.error_handlers import register_error_handlers
@@ -31,7 +32,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
-    app = Flask(__name__, instance_path=str(config.INSTANCE_PATH))
+    app = Examhall(__name__, instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
     register_logging(app)
     register_proxy(app)

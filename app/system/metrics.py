@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -95,13 +96,26 @@ def register_metrics(app: Flask) -> None:
     def start_timer() -> None:
         g.metrics_started = time.perf_counter()
 
+    # prometheus-client looks a labelled child up under a lock on every `labels()` call; routes,
+    # methods and statuses are bounded sets, so each child is looked up once.
+    counters: dict[tuple[str, str, int], Any] = {}
+    timers: dict[tuple[str, str], Any] = {}
+
     @app.after_request
     def record(response: Response) -> Response:
-        method, route = method_label(), route_label()
-        metrics.requests.labels(method, route, str(response.status_code)).inc()
+        method, route, status = method_label(), route_label(), response.status_code
+        counter = counters.get((method, route, status))
+        if counter is None:
+            counter = counters[(method, route, status)] = metrics.requests.labels(
+                method, route, str(status)
+            )
+        counter.inc()
         started = g.pop("metrics_started", None)
         if started is not None:
-            metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+            timer = timers.get((method, route))
+            if timer is None:
+                timer = timers[(method, route)] = metrics.latency.labels(method, route)
+            timer.observe(time.perf_counter() - started)
         return response
 
 
