@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.attempts.views.fast_sync import FastSync
 from app.blueprints import BLUEPRINTS
 from app.chat.events import register_events as register_chat_events
 from app.cli import register_cli
@@ -35,6 +36,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Examhall(__name__, instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
     register_logging(app)
+    register_fast_paths(app)
     register_proxy(app)
     register_metrics(app)
     register_extensions(app)
@@ -52,6 +54,11 @@ def register_logging(app: Flask) -> None:
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+
+
+def register_fast_paths(app: Flask) -> None:
+    """Innermost, so ProxyFix and Socket.IO's path check still come first."""
+    app.wsgi_app = FastSync(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 def register_proxy(app: Flask) -> None:

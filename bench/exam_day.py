@@ -4,14 +4,17 @@
         [--database-url postgresql://postgres@127.0.0.1:5432/bench] [--redis-url redis://127.0.0.1:6379/7]
 
 The production process layout on loopback: gunicorn (`web`, sync workers as in the Procfile) over
-PostgreSQL and Redis. One published exam of 30 questions (MCQ, MSQ, NUMERIC) and N students with
-Bearer tokens are put straight into the database (signing 1,000 people in is `bench/auth.py`'s
-subject, not this one's). Then, in one run:
+PostgreSQL and Redis. One published exam of 30 questions (MCQ, MSQ, NUMERIC) and N students are
+put straight into the database, each with a Bearer token (as an API client holds it) and a signed-in
+session cookie with its CSRF token (as the browser player holds them); signing 1,000 people in
+through the password form is `bench/auth.py`'s subject, not this one's. Then, in one run:
 
 1. Closed loop, the same number of client threads and the same gunicorn: a bare Flask endpoint
-   (bench/bare_app.py) and the sync endpoint for students with open attempts. Their ratio is the
-   "sync >= 0.5x bare" target.
-2. Exam day, open loop: every student starts within `--ramp` seconds, saves the whole answer set
+   (bench/bare_app.py) and the sync endpoint for students with open attempts, once with Bearer
+   tokens and once with the player's cookie and CSRF token. Each ratio to the bare endpoint is
+   the "sync >= 0.5x bare" target.
+2. Exam day, open loop (`--auth`: the player's cookie by default): every student starts within
+   `--ramp` seconds, saves the whole answer set
    every `--interval` seconds (one answer more each time, in order, with a sequence number; the
    first save lands at a random point of the first interval) for `--minutes`, then all submit
    within `--ramp` seconds. Latency is measured from the moment each request was due (so a
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import heapq
 import http.client
+import itertools
 import json
 import os
 import queue
@@ -54,14 +58,13 @@ LETTERS = "ABCD"
 # ---------------------------------------------------------------- setup (in this process)
 
 
-def seed(env: dict[str, str], students: int) -> tuple[int, list[int], list[tuple[int, str]]]:
+def seed(env: dict[str, str], students: int) -> tuple[int, list[int], list[Credentials]]:
     """The exam and the students, straight into the database; returns (exam id, question ids,
-    [(user id, bearer token)])."""
+    each student's credentials)."""
     os.environ.update(env)
     from datetime import timedelta  # noqa: PLC0415 - the app is imported once the env is set
 
     from app import create_app  # noqa: PLC0415
-    from app.auth.tokens import issue_access  # noqa: PLC0415
     from app.extensions import db  # noqa: PLC0415
     from app.models import Exam, Question, User, UserRole, utcnow  # noqa: PLC0415
 
@@ -115,8 +118,40 @@ def seed(env: dict[str, str], students: int) -> tuple[int, list[int], list[tuple
             users.append(user)
         db.session.add_all(users)
         db.session.commit()
-        tokens = [(u.id, issue_access(u)) for u in users]
-        return exam.id, [q.id for q in rows], tokens
+        return exam.id, [q.id for q in rows], [credentials(app, u) for u in users]
+
+
+def credentials(app, user) -> Credentials:
+    """A Bearer token as an API client holds it, and the session cookie and CSRF token the
+    browser player holds after signing in (made by the sign-in code itself, without the
+    password check, which is bench/auth.py's subject)."""
+    from flask import session  # noqa: PLC0415
+    from flask_wtf.csrf import generate_csrf  # noqa: PLC0415
+
+    from app.auth.tokens import issue_access  # noqa: PLC0415
+    from app.auth.web_session import sign_in  # noqa: PLC0415
+
+    # A fresh app context each time: Flask-WTF keeps the CSRF token in `g`.
+    with app.app_context(), app.test_request_context():
+        sign_in(user)
+        csrf = generate_csrf()
+        interface = app.session_interface
+        cookie = interface.get_signing_serializer(app).dumps(dict(session))
+        name = interface.get_cookie_name(app)
+    return Credentials(user.id, issue_access(user), f"{name}={cookie}", csrf)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user_id: int
+    token: str
+    cookie: str
+    csrf: str
+
+    def headers(self, auth: str) -> dict[str, str]:
+        if auth == "bearer":
+            return {"Authorization": f"Bearer {self.token}"}
+        return {"Cookie": self.cookie, "X-CSRFToken": self.csrf}
 
 
 def answer_for(question_index: int, question_id: int, rng: random.Random) -> Any:
@@ -134,7 +169,7 @@ def answer_for(question_index: int, question_id: int, rng: random.Random) -> Any
 @dataclass
 class Student:
     user_id: int
-    token: str
+    headers: dict[str, str]
     answers: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
     acked: dict[str, Any] | None = None  # the answer set of the newest acknowledged save
@@ -210,7 +245,7 @@ class ExamDay:
             student.seq += 1
             body = {"answers": dict(student.answers), "markedForReview": [], "seq": student.seq}
         raw = json.dumps(body).encode() if kind == "sync" else None
-        headers = {"Authorization": f"Bearer {student.token}", "Accept": "application/json"}
+        headers = {**student.headers, "Accept": "application/json"}
         if raw is not None:
             headers["Content-Type"] = "application/json"
         conn.request("POST", path, body=raw, headers=headers)
@@ -319,6 +354,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32, help="client threads (exam day)")
     parser.add_argument("--threads", type=int, default=8, help="client threads (closed loop)")
     parser.add_argument("--requests", type=int, default=4000, help="closed-loop requests per row")
+    parser.add_argument(
+        "--auth",
+        choices=("cookie", "bearer"),
+        default="cookie",
+        help="exam-day credentials: the player's session cookie + CSRF token, or an API token",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="examhall-examday-"))
@@ -343,11 +384,11 @@ def main() -> None:
         capture_output=True,
     )
     t = time.perf_counter()
-    exam_id, qids, tokens = seed(env, args.students + args.threads)
+    exam_id, qids, people = seed(env, args.students + args.threads)
     print(
-        f"seeded {len(tokens)} students and a {QUESTIONS}-question exam in {time.perf_counter() - t:.1f} s"
+        f"seeded {len(people)} students and a {QUESTIONS}-question exam in {time.perf_counter() - t:.1f} s"
     )
-    closed_loop_tokens, tokens = tokens[: args.threads], tokens[args.threads :]
+    closed_loop, people = people[: args.threads], people[args.threads :]
 
     app_port, bare_port = free_port(), free_port()
     procs = [
@@ -363,33 +404,31 @@ def main() -> None:
             f"{os.cpu_count()} cores; load generator on the same cores"
         )
 
-        # 1. closed loop: bare vs sync
-        for _, token in closed_loop_tokens:
+        # 1. closed loop: bare vs sync, with each kind of credentials
+        for person in closed_loop:
             req = http.client.HTTPConnection("127.0.0.1", app_port, timeout=10)
             req.request(
                 "POST",
                 f"/start-exam/{exam_id}",
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                headers={**person.headers("bearer"), "Accept": "application/json"},
             )
             assert req.getresponse().status == 200
             req.close()
-        counter = iter(range(10**9))
+        counter = itertools.count()
+        seqs = itertools.count(1)  # one clock for all rows: every save is newer than the last
         local = threading.local()
+        body = {"answers": {str(qids[0]): "B", str(qids[1]): ["A", "C"]}}
 
-        def sync_request():
-            if not hasattr(local, "token"):
-                local.token = closed_loop_tokens[next(counter) % len(closed_loop_tokens)][1]
-                local.seq = 0
-            local.seq += 1
-            body = json.dumps(
-                {"answers": {str(qids[0]): "B", str(qids[1]): ["A", "C"]}, "seq": local.seq}
-            ).encode()
-            return (
-                "POST",
-                f"/api/sync-exam-answers/{exam_id}",
-                body,
-                {"Authorization": f"Bearer {local.token}", "Content-Type": "application/json"},
-            )
+        def sync_request(auth: str):
+            def make():
+                if getattr(local, "auth", None) != auth:
+                    person = closed_loop[next(counter) % len(closed_loop)]
+                    local.auth, local.headers = auth, person.headers(auth)
+                raw = json.dumps({**body, "seq": next(seqs)}).encode()
+                headers = {**local.headers, "Content-Type": "application/json"}
+                return ("POST", f"/api/sync-exam-answers/{exam_id}", raw, headers)
+
+            return make
 
         n, th = args.requests, args.threads
         bare_r = run(
@@ -399,21 +438,23 @@ def main() -> None:
             threads=th,
             requests=n,
         )
-        sync_r = run("POST /api/sync-exam-answers", base, sync_request, threads=th, requests=n)
+        rows = [
+            run(f"sync, {label}", base, sync_request(auth), threads=th, requests=n)
+            for auth, label in (("bearer", "Bearer token"), ("cookie", "session cookie + CSRF"))
+        ]
         print(f"\n1. closed loop, {th} client threads, {n} requests each")
         print(bare_r.line())
-        print(sync_r.line())
-        print(
-            f"   sync: {sync_r.rps / bare_r.rps:.2f} x the bare endpoint's throughput (target >= 0.5)"
-        )
+        for row in rows:
+            print(row.line())
+            print(f"   {row.rps / bare_r.rps:.2f} x the bare endpoint's throughput (target >= 0.5)")
 
         # 2. exam day
-        students = [Student(uid, token) for uid, token in tokens]
+        students = [Student(p.user_id, p.headers(args.auth)) for p in people]
         day = ExamDay(base, exam_id, qids, students, args)
         print(
             f"\n2. exam day: {len(students)} students start within {args.ramp:.0f} s, save every "
             f"{args.interval:.0f} s for {args.minutes:g} min, submit within {args.ramp:.0f} s "
-            f"({args.clients} client threads)"
+            f"({args.clients} client threads; {args.auth} credentials)"
         )
         elapsed = day.run()
         st = day.stats

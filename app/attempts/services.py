@@ -288,6 +288,32 @@ def sync(
     return Saved(False, attempt.seq, attempt.synced_at or now, attempt.deadline_at)
 
 
+def save_if_open(
+    identity: ClaimedIdentity,
+    exam_id: int,
+    answers: Any,
+    *,
+    marked: Any = None,
+    seq: int | None = None,
+) -> Saved | None:
+    """The ordinary sync and nothing else, for the exam-day fast path
+    (app/attempts/views/fast_sync.py): this process already knows the open attempt, the answers
+    are valid, and the one UPDATE saved them. In every other case it returns None having written
+    nothing, and the request goes to `sync`, which finds out why and says so."""
+    entry = hot.lookup(exam_id, identity.user_id)
+    if entry is None:
+        return None
+    try:
+        cleaned, marks = answer_rules.clean(answers, marked, entry.layout)
+    except Invalid:
+        return None
+    now = utcnow().replace(microsecond=0)
+    stored = _write(entry, identity=identity, cleaned=cleaned, marks=marks, seq=seq, now=now)
+    if stored is None:
+        return None
+    return Saved(True, stored.seq, now, stored.deadline_at)
+
+
 # Submitting --------------------------------------------------------------------------------
 
 

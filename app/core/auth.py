@@ -125,17 +125,22 @@ class ClaimedIdentity:
         )
 
 
+def token_identity(token: str) -> ClaimedIdentity:
+    """Who an access token says it is (signature and expiry checked; the stamp is not)."""
+    try:
+        claims = decode_access_token(token)
+    except PyJWTError:
+        raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID) from None
+    user_id = claims.get("uid")
+    if claims.get("type") != "access" or not isinstance(user_id, int):
+        raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID)
+    return ClaimedIdentity(user_id, str(claims.get("stamp", "")), True)
+
+
 def claimed_identity() -> ClaimedIdentity:
     token = bearer_token()
     if token:
-        try:
-            claims = decode_access_token(token)
-        except PyJWTError:
-            raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID) from None
-        user_id = claims.get("uid")
-        if claims.get("type") != "access" or not isinstance(user_id, int):
-            raise Unauthorized(TOKEN_INVALID, code=TOKEN_INVALID)
-        return ClaimedIdentity(user_id, str(claims.get("stamp", "")), True)
+        return token_identity(token)
     user_id, _, stamp = str(session.get("_user_id", "")).partition(":")
     if not user_id.isdigit() or not stamp:
         raise Unauthorized()

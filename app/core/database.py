@@ -44,8 +44,13 @@ def autocommit_engine() -> Engine:
         if main.dialect.name == "sqlite":
             engine = main.execution_options(isolation_level="AUTOCOMMIT")
         else:
+            # Nothing to reset when a connection goes back: every statement committed itself.
             engine = create_engine(
-                main.url, isolation_level="AUTOCOMMIT", pool_size=2, pool_recycle=1800
+                main.url,
+                isolation_level="AUTOCOMMIT",
+                pool_size=2,
+                pool_recycle=1800,
+                pool_reset_on_return=None,
             )
         app.extensions["examhall_autocommit"] = engine
     return engine
@@ -121,6 +126,7 @@ def run_autocommit(statement: Any, params: dict[str, Any]) -> Any:
     prepared = _prepared(engine, statement)
     values = prepared.parameters(params)
     dbapi_error = engine.dialect.loaded_dbapi.Error
+    commit = engine.dialect.name == "sqlite"  # its driver opened a transaction for the UPDATE
     for attempt in (1, 2):
         conn = engine.raw_connection()
         try:
@@ -130,7 +136,8 @@ def run_autocommit(statement: Any, params: dict[str, Any]) -> Any:
                 row = cursor.fetchone()
             finally:
                 cursor.close()
-            conn.commit()  # SQLite's implicit transaction; a no-op on an autocommit connection
+            if commit:
+                conn.commit()
         except dbapi_error as exc:
             if attempt == 2 or not engine.dialect.is_disconnect(exc, conn.dbapi_connection, None):
                 raise

@@ -41,20 +41,25 @@ def register_security(app: Flask) -> None:
         if needs_csrf():
             csrf.protect()
 
-    always = (
-        ("Content-Security-Policy", CSP),
-        ("X-Content-Type-Options", "nosniff"),
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "strict-origin-when-cross-origin"),
-    )
-    https = (*always, ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
-
     @app.after_request
     def security_headers(response: Response) -> Response:
-        """Each header unless the view set its own (one pass over the headers, not one per
-        header: this runs on every response)."""
-        headers = response.headers
-        present = {key.lower() for key, _ in headers.items()}
-        wanted = https if app.config.get("PREFERRED_URL_SCHEME") == "https" else always
-        headers.extend([(k, v) for k, v in wanted if k.lower() not in present])
+        add_security_headers(app, response)
         return response
+
+
+ALWAYS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+UNDER_HTTPS = (*ALWAYS, ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
+
+def add_security_headers(app: Flask, response: Response) -> None:
+    """Each header unless the view set its own, in one pass over the headers (this runs on
+    every response)."""
+    headers = response.headers
+    present = {key.lower() for key, _ in headers.items()}
+    wanted = UNDER_HTTPS if app.config.get("PREFERRED_URL_SCHEME") == "https" else ALWAYS
+    headers.extend([(k, v) for k, v in wanted if k.lower() not in present])

@@ -95,7 +95,11 @@ def current_surface() -> Surface:
 
 
 def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
+    return bearer_in(request.headers.get("Authorization", ""))
+
+
+def bearer_in(header: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header value, else None."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()

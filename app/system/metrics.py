@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -44,6 +44,23 @@ class Metrics:
     requests: Counter
     latency: Histogram
     multiproc_dir: str | None
+    # prometheus-client looks a labelled child up under a lock on every `labels()` call; routes,
+    # methods and statuses are bounded sets, so each child is looked up once.
+    _counters: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+    _timers: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def record(self, method: str, route: str, status: int, seconds: float | None) -> None:
+        counter = self._counters.get((method, route, status))
+        if counter is None:
+            counter = self._counters[(method, route, status)] = self.requests.labels(
+                method, route, str(status)
+            )
+        counter.inc()
+        if seconds is not None:
+            timer = self._timers.get((method, route))
+            if timer is None:
+                timer = self._timers[(method, route)] = self.latency.labels(method, route)
+            timer.observe(seconds)
 
     def exposition(self) -> bytes:
         if self.multiproc_dir:
@@ -96,27 +113,17 @@ def register_metrics(app: Flask) -> None:
     def start_timer() -> None:
         g.metrics_started = time.perf_counter()
 
-    # prometheus-client looks a labelled child up under a lock on every `labels()` call; routes,
-    # methods and statuses are bounded sets, so each child is looked up once.
-    counters: dict[tuple[str, str, int], Any] = {}
-    timers: dict[tuple[str, str], Any] = {}
-
     @app.after_request
     def record(response: Response) -> Response:
-        method, route, status = method_label(), route_label(), response.status_code
-        counter = counters.get((method, route, status))
-        if counter is None:
-            counter = counters[(method, route, status)] = metrics.requests.labels(
-                method, route, str(status)
-            )
-        counter.inc()
         started = g.pop("metrics_started", None)
-        if started is not None:
-            timer = timers.get((method, route))
-            if timer is None:
-                timer = timers[(method, route)] = metrics.latency.labels(method, route)
-            timer.observe(time.perf_counter() - started)
+        seconds = None if started is None else time.perf_counter() - started
+        metrics.record(method_label(), route_label(), response.status_code, seconds)
         return response
+
+
+def record(app: Flask, method: str, route: str, status: int, seconds: float) -> None:
+    """For a response that did not go through Flask's hooks (the answer-sync fast path)."""
+    app.extensions[EXTENSION_KEY].record(method, route, status, seconds)
 
 
 def exposition(app: Flask) -> tuple[bytes, str]:

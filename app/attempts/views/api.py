@@ -2,7 +2,8 @@
 
 Start and submit are also the player's form targets: a browser gets a redirect (with a flash on
 failure), an API client JSON. The sync endpoint is the hot path of exam day; it reads the
-identity the request claims and lets the one UPDATE in the service check it.
+identity the request claims and lets the one UPDATE in the service check it. Its ordinary case
+is usually answered before Flask routes the request (fast_sync.py); this view answers the rest.
 """
 
 from __future__ import annotations
@@ -98,15 +99,19 @@ def sync_answers(exam_id: int) -> Response:
     saved = services.sync(
         identity, exam_id, body.answers, marked=body.markedForReview, seq=body.seq
     )
-    out: dict[str, Any] = {
+    return respond(sync_reply(saved))
+
+
+def sync_reply(saved: services.Saved) -> dict[str, Any]:
+    """The sync's answer, here and on its fast path (fast_sync.py)."""
+    return {
         "success": True,
         "saved": saved.saved,
         "seq": saved.seq,
         "saved_at": iso(saved.saved_at),
         "server_time": iso(utcnow()),
+        "deadline_at": iso(saved.deadline_at),
     }
-    out["deadline_at"] = iso(saved.deadline_at)
-    return respond(out)
 
 
 @bp.post("/submit-exam/<int:exam_id>")
