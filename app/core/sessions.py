@@ -1,21 +1,38 @@
 """Flask's signed-cookie sessions, built for a server that answers many small requests.
 
-Flask builds a new signer for every request, even one that brings no session cookie (every
-Bearer request, every first visit), and again to write the cookie back. The signer depends only
-on the secret keys, so it is built once per set of keys; a request without a cookie gets an empty
-session without one. The cookie format and its signature are Flask's own.
+- Flask builds a new signer for every request, even one that brings no session cookie (every
+  Bearer request, every first visit), and again to write the cookie back. The signer depends
+  only on the secret keys, so it is built once per set of keys, and a request without a cookie
+  gets an empty session without one.
+- With a permanent session and SESSION_REFRESH_EACH_REQUEST, Flask signs and sends the cookie
+  again on every response, so that the session lasts its lifetime from the last request. The
+  exam player saves every few seconds: re-signing was a sixth of an answer sync's time in the
+  application (bench/README.md). An unchanged session is now sent again once its cookie is a
+  minute old, so a session ends between its lifetime and a minute less after the last request.
+
+The cookie format and its signature are Flask's own.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from typing import Any
 
 from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+REFRESH_AFTER = 60  # seconds: how old an unchanged session's cookie may be before it is re-sent
+
+
+class CookieSession(SecureCookieSession):
+    signed_at: float | None = None  # when the cookie it came in was signed (epoch seconds)
 
 
 class CookieSessions(SecureCookieSessionInterface):
+    session_class = CookieSession
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._signers: dict[tuple, URLSafeTimedSerializer] = {}
@@ -33,7 +50,26 @@ class CookieSessions(SecureCookieSessionInterface):
                 self._signers[key] = signer  # type: ignore[assignment]
         return signer
 
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+    def open_session(self, app: Flask, request: Request) -> CookieSession | None:
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
             return self.session_class()
-        return super().open_session(app, request)
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = signer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed_at.timestamp()
+        return session
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at: Any = getattr(session, "signed_at", None)
+        return signed_at is None or time.time() - signed_at >= REFRESH_AFTER
