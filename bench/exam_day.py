@@ -252,6 +252,9 @@ class ExamDay:
         resp = conn.getresponse()
         data = resp.read()
         payload = json.loads(data) if data else {}
+        refreshed = resp.getheader("Set-Cookie")
+        if refreshed and "Cookie" in student.headers:  # as a browser keeps the newest cookie
+            student.headers["Cookie"] = refreshed.split(";", 1)[0]
         if kind == "sync" and resp.status == 200 and payload.get("saved"):
             student.acked, student.acked_seq = body["answers"], body["seq"]
         return resp.status, payload

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request, session
+import hmac
+
+from flask import Flask, Request, Response, request, session
+from flask.sessions import SessionMixin
+from flask_wtf.csrf import same_origin
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from app.core.surfaces import Surface, bearer_token, current_surface
 from app.extensions import csrf
@@ -33,6 +38,31 @@ def needs_csrf() -> bool:
     if request.method in SAFE_METHODS or bearer_token():
         return False
     return "_user_id" in session or current_surface() == Surface.WEB
+
+
+def header_csrf_passes(app: Flask, request: Request, session: SessionMixin) -> bool:
+    """Flask-WTF's `protect()` for a JSON request whose token travels in a header, for the one
+    caller that runs without a request context (the answer sync's fast path): the same secret,
+    salt, time limit and session field, and under https the same same-origin Referer rule. It
+    answers False whenever in doubt; that caller then hands the request to Flask, where
+    `protect()` itself decides."""
+    config = app.config
+    token = next((v for h in config["WTF_CSRF_HEADERS"] if (v := request.headers.get(h))), None)
+    expected = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    secret = config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
+    if not token or not isinstance(expected, str) or not expected or secret is None:
+        return False
+    signer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+    try:
+        raw = signer.loads(token, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
+    except BadData:
+        return False
+    if not isinstance(raw, str) or not hmac.compare_digest(expected, raw):
+        return False
+    if request.is_secure and config.get("WTF_CSRF_SSL_STRICT", True):
+        referrer = request.referrer
+        return bool(referrer) and same_origin(referrer, f"https://{request.host}/")
+    return True
 
 
 def register_security(app: Flask) -> None:

@@ -140,3 +140,48 @@ def test_the_players_cookie_sync_is_checked_for_csrf(
         forged = client.post(url, json={"answers": {str(exam.mcq): "A"}, "seq": 3}, headers=bad)
         assert forged.status_code == 400  # the view's CSRF refusal; nothing is saved
     assert attempt_row(app, attempt_id).answers == {str(exam.mcq): "D"}
+
+
+@pytest.mark.parametrize(
+    ("referrer", "status"),
+    [
+        (None, 400),
+        ("https://evil.example/exam/1", 400),
+        ("http://localhost/exam/1", 400),  # not the same scheme
+        ("https://localhost/exam/1", 200),
+    ],
+)
+def test_under_https_the_referrer_must_be_this_site(
+    client, exam, student, web_login, view_calls, referrer, status
+):
+    token = web_login(client, student)
+    headers = {"X-CSRFToken": token, "Accept": "application/json"}
+    https = {"base_url": "https://localhost", "headers": headers}
+    if referrer:
+        https["headers"] = {**headers, "Referer": referrer}
+    assert client.post(f"/start-exam/{exam.id}", headers=headers).status_code == 200
+    url = f"/api/sync-exam-answers/{exam.id}"
+    assert client.post(url, json={"answers": {}, "seq": 1}, headers=headers).status_code == 200
+    calls = len(view_calls)
+    res = client.post(url, json={"answers": {str(exam.mcq): "C"}, "seq": 2}, **https)
+    assert res.status_code == status, res.get_data(as_text=True)
+    # accepted on the fast path (the view never ran); refused by Flask-WTF before the view
+    assert len(view_calls) == calls
+    assert res.get_json()["success"] is (status == 200)
+
+
+def test_another_sessions_csrf_token_is_refused(
+    app: Flask, exam, student, student_b, web_login, view_calls
+):
+    mine, theirs = app.test_client(), app.test_client()
+    token = web_login(mine, student)
+    their_token = web_login(theirs, student_b)
+    headers = {"X-CSRFToken": token, "Accept": "application/json"}
+    attempt_id = mine.post(f"/start-exam/{exam.id}", headers=headers).get_json()["attempt_id"]
+    url = f"/api/sync-exam-answers/{exam.id}"
+    assert mine.post(url, json={"answers": {}, "seq": 1}, headers=headers).status_code == 200
+    res = mine.post(
+        url, json={"answers": {str(exam.mcq): "C"}, "seq": 2}, headers={"X-CSRFToken": their_token}
+    )
+    assert res.status_code == 400
+    assert attempt_row(app, attempt_id).answers == {}

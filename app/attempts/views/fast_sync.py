@@ -14,9 +14,9 @@ it does not match), so the view in api.py owns every refusal and every rare path
 of messages. On success it does what the view and the hooks do:
 
 - a Bearer token is checked by `token_identity`, as the view's `claimed_identity` does;
-- a session cookie is read in a real request context, with `claimed_identity`, the CSRF check
-  every cookie-authenticated change gets (`needs_csrf`, Flask-WTF's `protect`), and the cookie
-  refreshed by Flask's own session interface;
+- a session cookie is opened and refreshed by the app's own session interface, read by
+  `session_identity` as `claimed_identity` reads it, and must carry its CSRF token in a header,
+  checked as Flask-WTF checks it (`header_csrf_passes`; in any doubt, the view decides);
 - the same reply (`sync_reply`), security headers and request metrics.
 """
 
@@ -28,15 +28,14 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, session
+from flask import Flask, Response
 
 from app.attempts.schemas import MAX_SEQ
 from app.attempts.services import save_if_open
 from app.attempts.views.api import sync_reply
-from app.core.auth import claimed_identity, token_identity
-from app.core.security import add_security_headers, needs_csrf
+from app.core.auth import ClaimedIdentity, session_identity, token_identity
+from app.core.security import add_security_headers, header_csrf_passes
 from app.core.surfaces import bearer_in
-from app.extensions import csrf
 from app.system.metrics import record
 
 PATH = re.compile(r"/api/sync-exam-answers/([1-9][0-9]{0,17})\Z")
@@ -76,23 +75,36 @@ class FastSync:
             return None
         answers, marked, seq = fields
         token = bearer_in(environ.get("HTTP_AUTHORIZATION", ""))
-        if token is not None:
-            with self.app.app_context():
+        with self.app.app_context():
+            cookie_session = None
+            if token is not None:
                 identity = token_identity(token)
-                saved = save_if_open(identity, exam_id, answers, marked=marked, seq=seq)
-                return None if saved is None else self._reply(saved)
-        with self.app.request_context(environ):
-            identity = claimed_identity()
-            if needs_csrf():
-                csrf.protect()
+            else:
+                found = self._from_cookie(environ)
+                if found is None:
+                    return None
+                identity, cookie_session = found
             saved = save_if_open(identity, exam_id, answers, marked=marked, seq=seq)
             if saved is None:
                 return None
             response = self._reply(saved)
-            self.app.session_interface.save_session(
-                self.app, session._get_current_object(), response
-            )
+            if cookie_session is not None:  # Vary: Cookie, and the cookie refreshed when due
+                self.app.session_interface.save_session(self.app, cookie_session, response)
             return response
+
+    def _from_cookie(self, environ: dict[str, Any]) -> tuple[ClaimedIdentity, Any] | None:
+        """The signed-in browser: its session (Flask's own session interface), and the CSRF
+        token every cookie-authenticated change must carry."""
+        request = self.app.request_class(environ)
+        request.trusted_hosts = self.app.config.get("TRUSTED_HOSTS")
+        cookie_session = self.app.session_interface.open_session(self.app, request)
+        if cookie_session is None:
+            return None
+        cookie_session.accessed = True  # as Flask's `session` proxy marks it: Vary: Cookie
+        identity = session_identity(cookie_session.get("_user_id", ""))
+        if not header_csrf_passes(self.app, request, cookie_session):
+            return None
+        return identity, cookie_session
 
     def _reply(self, saved: Any) -> Response:
         response = self.app.json.response(sync_reply(saved))
