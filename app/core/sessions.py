@@ -9,18 +9,25 @@
   exam player saves every few seconds: re-signing was a sixth of an answer sync's time in the
   application (bench/README.md). An unchanged session is now sent again once its cookie is a
   minute old, so a session ends between its lifetime and a minute less after the last request.
+- A cookie's signature is checked once per process (see `_verified`).
 
 The cookie format and its signature are Flask's own.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from typing import Any
 
 from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.sessions import (
+    SecureCookieSession,
+    SecureCookieSessionInterface,
+    SessionMixin,
+    session_json_serializer,
+)
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 REFRESH_AFTER = 60  # seconds: how old an unchanged session's cookie may be before it is re-sent
@@ -57,13 +64,15 @@ class CookieSessions(SecureCookieSessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
-            data, signed_at = signer.loads(value, max_age=max_age, return_timestamp=True)
+            text, signed_at = _verified(value, signer)
         except BadSignature:
             return self.session_class()
-        session = self.session_class(data)
-        session.signed_at = signed_at.timestamp()
+        age = time.time() - signed_at
+        if not 0 <= age <= app.permanent_session_lifetime.total_seconds():
+            return self.session_class()  # expired, as the signer's max_age would have said
+        session = self.session_class(session_json_serializer.loads(text))
+        session.signed_at = signed_at
         return session
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
@@ -73,3 +82,14 @@ class CookieSessions(SecureCookieSessionInterface):
             return False
         signed_at: Any = getattr(session, "signed_at", None)
         return signed_at is None or time.time() - signed_at >= REFRESH_AFTER
+
+
+@functools.lru_cache(maxsize=8192)
+def _verified(value: str, signer: URLSafeTimedSerializer) -> tuple[str, float]:
+    """(the session's JSON, when it was signed) for a cookie whose signature checks out. The
+    browser sends the same cookie until it is re-sent, so its signature is checked once per
+    process, like an access token's (app/core/auth.py); its age is checked on every use, and a
+    fresh session is built from the JSON each time, so no request sees another's changes. The
+    signer (one per set of secret keys) is part of the key: rotated keys never match."""
+    data, signed_at = signer.loads(value, return_timestamp=True)
+    return session_json_serializer.dumps(data), signed_at.timestamp()
