@@ -4,6 +4,7 @@ reaches the view with its body intact and gets the view's answer."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -183,5 +184,21 @@ def test_another_sessions_csrf_token_is_refused(
     res = mine.post(
         url, json={"answers": {str(exam.mcq): "C"}, "seq": 2}, headers={"X-CSRFToken": their_token}
     )
+    assert res.status_code == 400
+    assert attempt_row(app, attempt_id).answers == {}
+
+
+def test_an_expired_csrf_token_is_refused(app: Flask, client, exam, student, web_login):
+    token = web_login(client, student)
+    headers = {"X-CSRFToken": token, "Accept": "application/json"}
+    attempt_id = client.post(f"/start-exam/{exam.id}", headers=headers).get_json()["attempt_id"]
+    url = f"/api/sync-exam-answers/{exam.id}"
+    assert client.post(url, json={"answers": {}, "seq": 1}, headers=headers).status_code == 200
+    app.config["WTF_CSRF_TIME_LIMIT"] = 1
+    try:
+        time.sleep(2.1)
+        res = client.post(url, json={"answers": {str(exam.mcq): "C"}, "seq": 2}, headers=headers)
+    finally:
+        app.config["WTF_CSRF_TIME_LIMIT"] = None
     assert res.status_code == 400
     assert attempt_row(app, attempt_id).answers == {}

@@ -56,3 +56,14 @@ def test_a_tampered_or_expired_cookie_is_an_empty_session(app, client, make_user
         assert client.get("/api/auth/me").status_code == 401
     finally:
         app.permanent_session_lifetime = lifetime
+
+
+def test_a_cookie_signed_with_a_retired_key_is_refused(app, client, make_user, web_login):
+    web_login(client, make_user("sam"))
+    assert client.get("/api/auth/me").status_code == 200  # its signature is now remembered
+    old = app.secret_key
+    app.secret_key = "another-secret-key-0123456789-abcdefghijklmnop"
+    try:
+        assert client.get("/api/auth/me").status_code == 401
+    finally:
+        app.secret_key = old
