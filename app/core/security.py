@@ -105,5 +105,8 @@ def add_security_headers(app: Flask, response: Response) -> None:
     every response)."""
     headers = response.headers
     present = {key.lower() for key, _ in headers.items()}
-    wanted = UNDER_HTTPS if app.config.get("PREFERRED_URL_SCHEME") == "https" else ALWAYS
-    headers.extend([(k, v) for k, v in wanted if k.lower() not in present])
+    headers.extend([(k, v) for k, v in security_headers(app) if k.lower() not in present])
+
+
+def security_headers(app: Flask) -> tuple[tuple[str, str], ...]:
+    return UNDER_HTTPS if app.config.get("PREFERRED_URL_SCHEME") == "https" else ALWAYS

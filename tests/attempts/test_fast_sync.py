@@ -12,6 +12,7 @@ from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.attempts import services
+from app.core import sessions
 from app.core.security import ALWAYS
 from tests.attempts.conftest import attempt_row
 
@@ -202,3 +203,21 @@ def test_an_expired_csrf_token_is_refused(app: Flask, client, exam, student, web
         app.config["WTF_CSRF_TIME_LIMIT"] = None
     assert res.status_code == 400
     assert attempt_row(app, attempt_id).answers == {}
+
+
+def test_the_fast_path_sends_the_session_cookie_again_when_it_is_due(
+    client, exam, student, web_login, view_calls, monkeypatch
+):
+    token = web_login(client, student)
+    headers = {"X-CSRFToken": token, "Accept": "application/json"}
+    assert client.post(f"/start-exam/{exam.id}", headers=headers).status_code == 200
+    url = f"/api/sync-exam-answers/{exam.id}"
+    assert client.post(url, json={"answers": {}, "seq": 1}, headers=headers).status_code == 200
+    calls = len(view_calls)
+    now = time.time()
+    monkeypatch.setattr(sessions.time, "time", lambda: now + sessions.REFRESH_AFTER + 1)
+    res = client.post(url, json={"answers": {str(exam.mcq): "A"}, "seq": 2}, headers=headers)
+    assert res.status_code == 200 and len(view_calls) == calls
+    refreshed = res.headers.get("Set-Cookie", "")
+    assert refreshed.startswith("examhall_session=") and "HttpOnly" in refreshed
+    assert "Cookie" in res.headers.get("Vary", "")

@@ -34,7 +34,7 @@ from app.attempts.schemas import MAX_SEQ
 from app.attempts.services import save_if_open
 from app.attempts.views.api import sync_reply
 from app.core.auth import ClaimedIdentity, session_identity, token_identity
-from app.core.security import add_security_headers, header_csrf_passes
+from app.core.security import header_csrf_passes, security_headers
 from app.core.surfaces import bearer_in
 from app.system.metrics import record
 
@@ -43,6 +43,7 @@ ROUTE = "/api/sync-exam-answers/<int:exam_id>"  # the metrics label Flask's own 
 MAX_BODY = 1024 * 1024  # a whole paper's answers are a few KiB; anything larger is Flask's
 
 WSGIApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
+Reply = tuple[bytes, list[tuple[str, str]]]
 
 
 class FastSync:
@@ -57,19 +58,21 @@ class FastSync:
         if match is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        response = None
+        reply = None
         body = _take_body(environ)
         if body is not None:
             try:
-                response = self._answer(environ, int(match.group(1)), body)
+                reply = self._answer(environ, int(match.group(1)), body)
             except Exception:  # whatever it was, the view answers it
-                response = None
-        if response is None:
+                reply = None
+        if reply is None:
             return self.wsgi_app(environ, start_response)
-        record(self.app, "POST", ROUTE, response.status_code, time.perf_counter() - started)
-        return response(environ, start_response)
+        data, headers = reply
+        start_response("200 OK", headers)
+        record(self.app, "POST", ROUTE, 200, time.perf_counter() - started)
+        return [data]
 
-    def _answer(self, environ: dict[str, Any], exam_id: int, body: bytes) -> Response | None:
+    def _answer(self, environ: dict[str, Any], exam_id: int, body: bytes) -> Reply | None:
         fields = _ordinary(self.app.json.loads(body))
         if fields is None:
             return None
@@ -87,10 +90,25 @@ class FastSync:
             saved = save_if_open(identity, exam_id, answers, marked=marked, seq=seq)
             if saved is None:
                 return None
-            response = self._reply(saved)
-            if cookie_session is not None:  # Vary: Cookie, and the cookie refreshed when due
-                self.app.session_interface.save_session(self.app, cookie_session, response)
-            return response
+            data = self.app.json.dumps(sync_reply(saved)).encode() + b"\n"
+            headers = [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(data))),
+                *security_headers(self.app),
+            ]
+            if cookie_session is not None:
+                headers.extend(self._session_headers(cookie_session))
+            return data, headers
+
+    def _session_headers(self, cookie_session: Any) -> list[tuple[str, str]]:
+        """What Flask's session interface adds to the response: Vary: Cookie, and the cookie
+        itself when it is due to be sent again."""
+        interface = self.app.session_interface
+        if not interface.should_set_cookie(self.app, cookie_session):
+            return [("Vary", "Cookie")]
+        response = Response()
+        interface.save_session(self.app, cookie_session, response)
+        return [(k, v) for k, v in response.headers.items() if k in ("Vary", "Set-Cookie")]
 
     def _from_cookie(self, environ: dict[str, Any]) -> tuple[ClaimedIdentity, Any] | None:
         """The signed-in browser: its session (Flask's own session interface), and the CSRF
@@ -105,11 +123,6 @@ class FastSync:
         if not header_csrf_passes(self.app, request, cookie_session):
             return None
         return identity, cookie_session
-
-    def _reply(self, saved: Any) -> Response:
-        response = self.app.json.response(sync_reply(saved))
-        add_security_headers(self.app, response)
-        return response
 
 
 def _take_body(environ: dict[str, Any]) -> bytes | None:
