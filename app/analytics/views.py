@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Response
+from flask import Response, request, url_for
 from jinja2_fragments.flask import render_block
 
 from app.analytics import filters as filtering
@@ -104,20 +105,35 @@ def _results_json(page: Any, filters: filtering.ResultFilters) -> dict[str, Any]
 def results(actor: User, query: ResultsQuery) -> Response:
     filters = _result_filters(actor, query)
     page = services.results(actor, filters)
+    on_results_page = query.partial != "1" or _from_results_page()
     context = {
         "page": page,
         "lines": services.result_lines(page),
         "filters": filters,
         "exams": services.manageable_exams(actor),
-        "push_url": query.partial != "1",
+        "push_url": on_results_page,
     }
     if query.partial == "1":
         # The documented fragment: the table alone, whoever asks (htmx or a plain fetch).
         response = Response(render_block(RESULTS_PAGE, "results_table", **context))
         response.vary.add("HX-Request")
+        if on_results_page:  # the address bar follows the filters and the page, for reloads
+            kept = {k: v for k, v in filters.params().items() if v}
+            response.headers["HX-Push-Url"] = url_for(
+                "sae_analytics.results", **kept, **({"page": page.page} if page.page > 1 else {})
+            )
         return response
     body = _results_json(page, filters)
     return respond(body, template=RESULTS_PAGE, block="results_table", **context)
+
+
+def _from_results_page() -> bool:
+    """An htmx request made by the results page itself (not by the analytics dashboard, which
+    shows the same table under its own address)."""
+    if not request.headers.get("HX-Request"):
+        return False
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    return current.path == url_for("sae_analytics.results")
 
 
 @bp.get("/admin/users-analytics/download-result/<int:result_id>")

@@ -84,3 +84,32 @@ def test_filters_pagination_and_pdf_download(app, open_page, make_user, make_exa
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
 
     bp.assert_clean()
+
+
+def test_the_results_page_keeps_filters_and_page_in_the_address_bar(
+    app, open_page, make_user, make_exam, api, teacher
+):
+    exam = make_exam(name="Optics final", max_attempts=1)
+    for i in range(21):  # one more than a page
+        student = make_user(f"pupil{i:02d}", full_name=f"Pupil {i:02d}")
+        assert api(student, "POST", f"/start-exam/{exam.id}").status_code == 200
+        assert api(student, "POST", f"/submit-exam/{exam.id}").status_code == 200
+
+    bp = open_page()
+    page = bp.page
+    sign_in(bp, teacher.username)
+    page.wait_for_url(re.compile(r"/dashboard$"))
+    page.goto("/admin/users-analytics/results")
+    page.get_by_test_id("results-next").click()
+    page.locator("caption", has_text="page 2 of 2").wait_for()
+    page.wait_for_url(re.compile(r"/admin/users-analytics/results\?page=2$"))
+
+    page.get_by_test_id("results-filters").get_by_label("Student").fill("pupil07")
+    page.locator("caption", has_text="1 result ·").wait_for()
+    page.wait_for_url(re.compile(r"/admin/users-analytics/results\?user=pupil07$"))
+    assert "partial" not in page.url
+
+    page.reload()  # the address is the page as filtered
+    page.locator("caption", has_text="1 result ·").wait_for()
+    assert page.get_by_test_id("results-filters").get_by_label("Student").input_value() == "pupil07"
+    bp.assert_clean()
