@@ -29,6 +29,7 @@ FONTS = (
 FALLBACK = ["NotoDevanagari"]
 QUESTION_CHARS = 400
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+JOINERS = "\u200c\u200d"  # zero-width non-joiner and joiner belong to the letter before them
 
 
 def new_document() -> FPDF:
@@ -81,15 +82,21 @@ def wrap(doc: FPDF, text: str, width: float) -> list[str]:
 
     fpdf2's own line breaker (multi_cell) shapes the growing line again for every character it
     adds: a 30-question sheet with Devanagari took four CPU-seconds that way, in tables twice
-    over (bench/README.md, "result_pdf.py"). A word wider than the line (a long URL) gets a line
-    to itself and runs into the margin rather than being cut."""
+    over (bench/README.md, "result_pdf.py"). A word wider than the line (a long URL) is cut
+    into pieces that fit (`_pieces`)."""
     space = doc.get_string_width(" ")
     out: list[str] = []
     for paragraph in text.split("\n"):
         line: list[str] = []
         used = 0.0
-        for word in paragraph.split(" "):
-            size = doc.get_string_width(word) if word else 0.0
+        for raw in paragraph.split(" "):
+            word, size = raw, doc.get_string_width(raw) if raw else 0.0
+            if size > width:
+                if line:
+                    out.append(" ".join(line))
+                *whole, word = _pieces(doc, raw, width)
+                out.extend(whole)
+                line, used, size = [], 0.0, doc.get_string_width(word)
             if line and used + space + size > width:
                 out.append(" ".join(line))
                 line, used = [], 0.0
@@ -97,6 +104,27 @@ def wrap(doc: FPDF, text: str, width: float) -> list[str]:
             line.append(word)
         out.append(" ".join(line))
     return out
+
+
+def _pieces(doc: FPDF, word: str, width: float) -> list[str]:
+    """A word wider than the line, cut where the next letter would overflow, and never inside a
+    letter with its marks (a Devanagari vowel sign stays with its consonant). Measured a letter
+    at a time, which only such words pay for."""
+    letters: list[str] = []
+    for char in word:
+        if letters and (unicodedata.category(char).startswith("M") or char in JOINERS):
+            letters[-1] += char
+        else:
+            letters.append(char)
+    pieces: list[str] = []
+    current = ""
+    for letter in letters:
+        if current and doc.get_string_width(current + letter) > width:
+            pieces.append(current)
+            current = ""
+        current += letter
+    pieces.append(current)
+    return pieces
 
 
 def _lines(doc: FPDF, text: str, x: float, height: float) -> None:

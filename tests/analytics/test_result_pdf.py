@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -118,6 +119,26 @@ def test_wrap_keeps_every_word_and_each_line_fits(app):
     assert " ".join(lines).split() == text.split()
     assert lines[-1] == "second paragraph"
     assert all(doc.get_string_width(line) <= width + 0.01 for line in lines)
+    pdf.close_fonts(doc)
+
+
+def test_a_word_wider_than_the_line_is_cut_to_fit(app):
+    from app.analytics import pdf
+
+    doc = pdf.new_document()
+    doc.add_page()
+    doc.set_font("DejaVu", "", 10)
+    url = "https://example.org/" + "a-very-long-path-segment/" * 12
+    devanagari = "अन्तर्राष्ट्रीयकरणविशेषज्ञताप्रमाणपत्र" * 3  # one long word, vowel signs inside
+    width = 60
+    for word in (url, devanagari):
+        doc.set_text_shaping(pdf.needs_shaping(word))
+        lines = pdf.wrap(doc, f"see {word} here", width)
+        assert len(lines) > 2
+        assert "".join(lines).replace(" ", "") == f"see{word}here"  # nothing lost or repeated
+        assert all(doc.get_string_width(line) <= width + 0.01 for line in lines)
+        for line in lines[1:]:  # no line starts with a combining mark cut from its letter
+            assert not unicodedata.category(line[0]).startswith("M")
     pdf.close_fonts(doc)
 
 
