@@ -3,8 +3,8 @@
 On exam day every student saves every few seconds, and nearly all of those requests are
 ordinary: valid credentials, the documented body, an attempt this process already knows, an
 UPDATE that saves. For those, Flask's request machinery (routing, request and response objects,
-a dozen hooks) cost about as much as the work: measured in bench/exam_day.py, the sync went from
-0.46x the bare endpoint's throughput through Flask to over half of it here (bench/README.md).
+a dozen hooks) cost about as much as the work. Measured in bench/exam_day.py, the sync reached
+0.46x the bare endpoint's throughput through Flask and 0.5-0.57x here (bench/README.md).
 
 This layer answers exactly that case and hands everything else to Flask untouched, body
 included: missing or bad credentials, a missing CSRF token, a body not in the documented shape,
