@@ -18,8 +18,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.core import jobs
@@ -338,6 +340,7 @@ def get_run(actor: User, run_id: int) -> GenerationJob:
         raise NotFound("Generation not found")
     if run.owner_id != actor.id:
         raise Forbidden("This generation belongs to someone else")
+    _expire_orphaned([run])
     return run
 
 
@@ -349,7 +352,28 @@ def recent_runs(actor: User, limit: int = 10) -> list[GenerationJob]:
         .order_by(GenerationJob.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    runs = list(db.session.scalars(stmt))
+    _expire_orphaned(runs)
+    return runs
+
+
+ORPHANED_AFTER = timedelta(minutes=15)
+ORPHANED_MESSAGE = (
+    "This generation stopped before it finished (the server was restarted). Please try again."
+)
+
+
+def _expire_orphaned(runs: Sequence[GenerationJob]) -> None:
+    """A run still queued or running long after it was asked for has lost its worker (a
+    restart, a crash): nothing will finish it, and its page would poll for ever. A run makes at
+    most two model calls, each within GROQ_TIMEOUT, so a quarter of an hour (or four timeouts)
+    is far past any live run. Marked failed when next read, as overdue attempts are."""
+    timeout = float(current_app.config.get("GROQ_TIMEOUT") or 60)
+    limit = utcnow() - max(ORPHANED_AFTER, timedelta(seconds=4 * timeout))
+    for run in runs:
+        if run.status in ("queued", "running") and run.created_at < limit:
+            run.status, run.stage, run.error = "failed", "Failed", ORPHANED_MESSAGE
+            run.finished_at = utcnow()
 
 
 @jobs.job

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import GenerationJob
+from app.models import GenerationJob, utcnow
 from tests.generation.conftest import make_pdf, mcq, msq, numeric, reply
 
 PAGE = "/admin/ai-command-centre"
@@ -82,6 +83,29 @@ def test_a_run_shows_progress_then_the_questions_for_review(
     assert html.count('data-testid="generated-question"') == 3
     assert 'hx-trigger="every 1s"' not in html  # finished: polling stops
     assert 'value="Newton&#39;s second law"' in html
+
+
+def test_a_run_whose_worker_died_fails_instead_of_polling_for_ever(
+    client, signed_in, app: Flask, teacher
+):
+    with app.app_context():
+        run = GenerationJob(
+            owner_id=teacher.id,
+            status="running",
+            progress=38,
+            stage="Writing question 2 of 5",
+            params={"mode": "pure", "topic": "x", "mcq_count": 5},
+            created_at=utcnow() - timedelta(minutes=16),
+        )
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+    html = client.get(f"{RUNS}/{run_id}", headers=signed_in).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' not in html
+    assert "stopped before it finished" in html
+    with app.app_context():
+        run = db.session.get(GenerationJob, run_id)
+        assert run.status == "failed" and run.finished_at is not None
 
 
 def test_while_running_the_panel_polls(client, signed_in, app: Flask, teacher):
