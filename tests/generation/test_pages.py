@@ -85,9 +85,8 @@ def test_a_run_shows_progress_then_the_questions_for_review(
     assert 'value="Newton&#39;s second law"' in html
 
 
-def test_a_run_whose_worker_died_fails_instead_of_polling_for_ever(
-    client, signed_in, app: Flask, teacher
-):
+def running_run(app: Flask, teacher, **fields) -> int:
+    """A run some worker is on, two questions into five."""
     with app.app_context():
         run = GenerationJob(
             owner_id=teacher.id,
@@ -95,11 +94,17 @@ def test_a_run_whose_worker_died_fails_instead_of_polling_for_ever(
             progress=38,
             stage="Writing question 2 of 5",
             params={"mode": "pure", "topic": "x", "mcq_count": 5},
-            created_at=utcnow() - timedelta(minutes=16),
+            **fields,
         )
         db.session.add(run)
         db.session.commit()
-        run_id = run.id
+        return run.id
+
+
+def test_a_run_whose_worker_died_fails_instead_of_polling_for_ever(
+    client, signed_in, app: Flask, teacher
+):
+    run_id = running_run(app, teacher, created_at=utcnow() - timedelta(minutes=16))
     html = client.get(f"{RUNS}/{run_id}", headers=signed_in).get_data(as_text=True)
     assert 'hx-trigger="every 1s"' not in html
     assert "stopped before it finished" in html
@@ -109,17 +114,7 @@ def test_a_run_whose_worker_died_fails_instead_of_polling_for_ever(
 
 
 def test_while_running_the_panel_polls(client, signed_in, app: Flask, teacher):
-    with app.app_context():
-        run = GenerationJob(
-            owner_id=teacher.id,
-            status="running",
-            progress=38,
-            stage="Writing question 2 of 5",
-            params={"mode": "pure", "topic": "x", "mcq_count": 5},
-        )
-        db.session.add(run)
-        db.session.commit()
-        run_id = run.id
+    run_id = running_run(app, teacher)
     html = client.get(f"{RUNS}/{run_id}", headers=signed_in).get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in html
     assert "Writing question 2 of 5" in html
