@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from app.attempts import services
+from app.attempts import closing
 from app.core.jobs import job
 from app.extensions import db
 from app.models import utcnow
@@ -19,9 +19,9 @@ def close_overdue_now() -> int:
     """Submit every overdue attempt with its last saved answers; how many were submitted."""
     now = utcnow()
     closed = 0
-    for attempt_id in services.close_overdue(now):
+    for attempt_id in closing.close_overdue(now):
         try:
-            services.finalize(attempt_id, "timeout", now)
+            closing.finalize(attempt_id, "timeout", now)
             db.session.commit()
             closed += 1
         except Exception:

@@ -18,21 +18,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import select
-
-from app.core import jobs
-from app.core.errors import AppError, Forbidden, Invalid, NotFound, Unavailable
+from app.core.errors import AppError, Invalid, Unavailable
 from app.exams.access import manageable_exam, require_author
 from app.extensions import db
 from app.generation import prompts
 from app.generation.parsing import Dropped, Generated, Parsed, as_question, parse_reply
 from app.generation.schemas import GenerateFields
 from app.llm import client as llm
-from app.models import Exam, GenerationJob, Question, User, utcnow
+from app.models import Exam, Question, User
 from app.questions import exporters
 from app.questions import services as questions
 from app.questions.validation import Problems, clean
@@ -97,12 +92,14 @@ def generate(
     """Ask the model, check its reply, repair once, and return the questions for review."""
     exam = target_exam(actor, fields.exam_id)
     require_configured()
-    return _generate(fields, text, exam, on_progress)
+    return generate_checked(fields, text, exam, on_progress)
 
 
-def _generate(
+def generate_checked(
     fields: GenerateFields, text: str, exam: Exam | None, on_progress: Progress | None
 ) -> Outcome:
+    """The generation itself, for a caller that has already checked who asks and that AI is
+    configured (`generate`, or the page's job in runs.py, which takes ids)."""
     report = on_progress or (lambda percent, stage: None)
     counts = fields.counts
     messages = prompts.messages(
@@ -305,105 +302,3 @@ def export_csv(actor: User, items: Sequence[Any]) -> bytes:
     so the file imports into any exam later. Nothing is written."""
     rows = _checked(actor, items, None, need_exam=False)
     return exporters.to_csv((Question(**row) for _, row in rows), {})
-
-
-# Generation runs (the page) ------------------------------------------------------------------
-
-
-def start_run(
-    actor: User, fields: GenerateFields, text: str = "", filename: str = ""
-) -> GenerationJob:
-    """A generation run for the page: recorded now, done by a job after the request commits."""
-    target_exam(actor, fields.exam_id)
-    require_configured()
-    run = GenerationJob(
-        owner_id=actor.id,
-        status="queued",
-        progress=0,
-        stage="Waiting to start",
-        params={**fields.model_dump(), "filename": filename},
-        source_text=text,
-        result={},
-        error="",
-    )
-    db.session.add(run)
-    db.session.flush()
-    jobs.enqueue(run_generation, run.id)
-    return run
-
-
-def get_run(actor: User, run_id: int) -> GenerationJob:
-    """A run, for its owner only (another teacher's generated questions are theirs)."""
-    require_author(actor)
-    run = db.session.get(GenerationJob, run_id)
-    if run is None:
-        raise NotFound("Generation not found")
-    if run.owner_id != actor.id:
-        raise Forbidden("This generation belongs to someone else")
-    _expire_orphaned([run])
-    return run
-
-
-def recent_runs(actor: User, limit: int = 10) -> list[GenerationJob]:
-    require_author(actor)
-    stmt = (
-        select(GenerationJob)
-        .where(GenerationJob.owner_id == actor.id)
-        .order_by(GenerationJob.id.desc())
-        .limit(limit)
-    )
-    runs = list(db.session.scalars(stmt))
-    _expire_orphaned(runs)
-    return runs
-
-
-ORPHANED_AFTER = timedelta(minutes=15)
-ORPHANED_MESSAGE = (
-    "This generation stopped before it finished (the server was restarted). Please try again."
-)
-
-
-def _expire_orphaned(runs: Sequence[GenerationJob]) -> None:
-    """A run still queued or running long after it was asked for has lost its worker (a
-    restart, a crash): nothing will finish it, and its page would poll for ever. A run makes at
-    most two model calls, each within GROQ_TIMEOUT, so a quarter of an hour (or four timeouts)
-    is far past any live run. Marked failed when next read, as overdue attempts are."""
-    timeout = float(current_app.config.get("GROQ_TIMEOUT") or 60)
-    limit = utcnow() - max(ORPHANED_AFTER, timedelta(seconds=4 * timeout))
-    for run in runs:
-        if run.status in ("queued", "running") and run.created_at < limit:
-            run.status, run.stage, run.error = "failed", "Failed", ORPHANED_MESSAGE
-            run.finished_at = utcnow()
-
-
-@jobs.job
-def run_generation(run_id: int) -> None:
-    """The job: generate for a recorded run, committing progress as it goes so the page sees
-    it. A failure is recorded on the run with the message the teacher should read."""
-    run = db.session.get(GenerationJob, run_id)
-    if run is None or run.status != "queued":
-        return
-    fields = GenerateFields.model_validate({k: v for k, v in run.params.items() if k != "filename"})
-
-    def progress(percent: int, stage: str) -> None:
-        run.progress, run.stage = percent, stage
-        db.session.commit()
-
-    run.status = "running"
-    progress(5, "Starting")
-    exam = db.session.get(Exam, fields.exam_id) if fields.exam_id else None
-    try:
-        outcome = _generate(fields, run.source_text, exam, progress)
-    except AppError as exc:
-        run.status, run.error, run.stage = "failed", exc.message, "Failed"
-    except Exception:  # a bug: the run must not poll forever; the traceback goes to the log
-        log.exception("generation run %s failed", run_id)
-        db.session.rollback()
-        run = db.session.get(GenerationJob, run_id)
-        run.status, run.stage = "failed", "Failed"
-        run.error = "Something went wrong on the server. Please try again."
-    else:
-        run.status, run.result, run.progress = "done", outcome.as_dict(), 100
-        n = len(outcome.questions)
-        run.stage = f"{n} question{'' if n == 1 else 's'} ready for review"
-    run.finished_at = utcnow()

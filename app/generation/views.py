@@ -3,7 +3,7 @@ the documented JSON endpoints under /admin/ai-command-centre/* and the teachers'
 
 JSON: `generate` answers in the request (multipart as documented; a JSON body also works for
 `pure`), `save` and `export-csv` take `{questions: [...]}`. The page runs generation as a job
-(app.generation.services.run_generation) and polls its progress with HTMX, then saves or exports
+(app.generation.runs.run_generation) and polls its progress with HTMX, then saves or exports
 the questions as the teacher edited them. Authors only (teachers, managers, admins); students
 and proctors get 403.
 """
@@ -26,7 +26,7 @@ from app.core.respond import respond
 from app.core.surfaces import Surface, surface_blueprint
 from app.exams.access import AUTHOR_ROLES, manageable_clause
 from app.extensions import db, htmx, limiter
-from app.generation import pdftext
+from app.generation import pdftext, runs
 from app.generation import services as generation
 from app.generation.schemas import (
     GenerateFields,
@@ -181,7 +181,7 @@ def _context(actor: User, **extra: Any) -> dict[str, Any]:
         "configured": llm.is_configured(),
         "not_configured_message": llm.NOT_CONFIGURED,
         "exams": exams,
-        "runs": generation.recent_runs(actor),
+        "runs": runs.recent_runs(actor),
         "form": dict(FORM_DEFAULTS),
         "form_errors": {},
         "run": None,
@@ -215,7 +215,7 @@ def _panel(actor: User, status: int = 200, **extra: Any) -> Response:
 def page(actor: User) -> Response:
     run = None
     if request.args.get("run", "").isdigit():
-        run = generation.get_run(actor, int(request.args["run"]))
+        run = runs.get_run(actor, int(request.args["run"]))
     return respond(template=TEMPLATE, **_context(actor, run=run))
 
 
@@ -244,7 +244,7 @@ def start(actor: User) -> Response:
     try:
         fields = _fields(request.form.to_dict(), "form")
         text, filename = _pdf(fields)
-        run = generation.start_run(actor, fields, text, filename)
+        run = runs.start_run(actor, fields, text, filename)
     except Invalid as err:  # swapped in with the form's errors
         db.session.rollback()
         return _panel(actor, status=400, form=form, form_errors=_form_errors(err))
@@ -259,7 +259,7 @@ def start(actor: User) -> Response:
 @pages_bp.get("/ai-command-centre/runs/<int:run_id>")
 @auth_required(*AUTHOR_ROLES)
 def run_status(actor: User, run_id: int) -> Response:
-    run = generation.get_run(actor, run_id)
+    run = runs.get_run(actor, run_id)
     if not htmx:
         return redirect(url_for("generation_pages.page", run=run.id), 303)
     return _panel(actor, run=run)
@@ -307,7 +307,7 @@ def _exam_choice() -> int | None:
 @auth_required(*AUTHOR_ROLES)
 def save_run(actor: User, run_id: int) -> Response:
     """Save the chosen questions, as edited, to the exam picked on the page; all or nothing."""
-    run = generation.get_run(actor, run_id)
+    run = runs.get_run(actor, run_id)
     questions, chosen = _edited(run)
     exam_id = _exam_choice()
     keep = {"run": run, "questions": questions, "chosen": chosen, "exam_id": exam_id}
@@ -332,7 +332,7 @@ def save_run(actor: User, run_id: int) -> Response:
 @auth_required(*AUTHOR_ROLES)
 def export_run(actor: User, run_id: int) -> Response:
     """The chosen questions, as edited, as a CSV download (a plain form post, not HTMX)."""
-    run = generation.get_run(actor, run_id)
+    run = runs.get_run(actor, run_id)
     questions, chosen = _edited(run)
     keep = {"run": run, "questions": questions, "chosen": chosen, "exam_id": _exam_choice()}
     if not chosen:

@@ -307,7 +307,7 @@ def test_a_run_that_hits_a_bug_fails_instead_of_polling_forever(
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "_generate", broken)
+    monkeypatch.setattr(services, "generate_checked", broken)
     run_id = start(client, signed_in)
     html = client.get(f"{RUNS}/{run_id}", headers=signed_in).get_data(as_text=True)
     assert "Generation failed: Something went wrong on the server. Please try again." in html
