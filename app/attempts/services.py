@@ -1,5 +1,6 @@
-"""Sitting an exam: start or resume, save answers, submit, and the automatic submission of
-attempts whose time is up. Services flush and never commit; the request (or the job) commits.
+"""Sitting an exam: start or resume, save answers, submit, and the attempts status (closing and
+scoring an attempt is closing.py). Services flush and never commit; the request (or the job)
+commits.
 
 Three promises shape this module:
 - Nothing a student saved is lost. Answers are written to the attempt row on every sync; a sync

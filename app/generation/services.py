@@ -1,5 +1,5 @@
 """AI question generation use cases: generate (from a PDF's text or a topic), save the chosen
-questions to exams, export them as CSV, and the generation runs the page polls.
+questions to exams, export them as CSV. The runs the page polls are runs.py.
 
 Generation never writes a question: it returns question data in SmartAIExam's field names for a
 teacher to review. Saving goes through the question bank's one validation
